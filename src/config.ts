@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import type { DatabaseBackend } from './db/database.js';
+import type { ServiceName } from './db/migrate.js';
+
+/** Everything configurable, from the environment (README lists each variable). */
+export interface Config {
+  dataDir: string;
+  host: string;
+  ports: Record<ServiceName, number>;
+  databaseUrls: Partial<Record<ServiceName, string>>;
+  sessionSecret?: string;
+  demoSize: number;
+  demoSeed: number;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrls: Partial<Record<ServiceName, string>> = {};
+  if (env.DOSSIER_DATABASE_URL) databaseUrls.dossier = env.DOSSIER_DATABASE_URL;
+  if (env.REGISTRY_DATABASE_URL) databaseUrls.registry = env.REGISTRY_DATABASE_URL;
+  if (databaseUrls.dossier && databaseUrls.dossier === databaseUrls.registry) {
+    // Dossier and registry are separate legal entities: never one database.
+    throw new Error('DOSSIER_DATABASE_URL and REGISTRY_DATABASE_URL must name different databases');
+  }
+  return {
+    dataDir: resolve(env.RVP_DATA_DIR ?? '.rvp-data'),
+    host: env.HOST ?? '127.0.0.1',
+    ports: { dossier: port(env.DOSSIER_PORT, 3001), registry: port(env.REGISTRY_PORT, 3002) },
+    databaseUrls,
+    ...(env.RVP_SESSION_SECRET ? { sessionSecret: env.RVP_SESSION_SECRET } : {}),
+    demoSize: positiveInt(env.RVP_DEMO_SIZE, 2000),
+    demoSeed: positiveInt(env.RVP_DEMO_SEED, 2025),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+/** The database of one service: its PostgreSQL URL when set, otherwise PGlite under the data dir. */
+export function backendFor(config: Pick<Config, 'dataDir' | 'databaseUrls'>, service: ServiceName): DatabaseBackend {
+  const url = config.databaseUrls[service];
+  return url ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: resolve(config.dataDir, service) };
+}
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid port: ${value}`);
+  return n;
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid number: ${value}`);
+  return n;
+}

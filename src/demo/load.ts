@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { DossierSchema } from '../dossier/schema.js';
+import { municipalities } from '../domain/geo/municipalities.js';
+import type { RegistrySchema } from '../registry/schema.js';
+import { generatePopulation, type GeneratedClient } from './generator.js';
+import { organisations } from './organisations.js';
+
+export interface DemoDataOptions {
+  size: number;
+  seed: number;
+  /** The date ages are computed against; the demo uses today. */
+  referenceDate: string;
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Staff the demo sign-in offers; the first organisations get a full team. */
+const DEMO_TEAM = [
+  { suffix: 'verpleegkundige', role: 'jgz-professional', name: 'Sanne de Vries (jeugdverpleegkundige)' },
+  { suffix: 'arts', role: 'jgz-professional', name: 'Youssef El Amrani (jeugdarts)' },
+  { suffix: 'planner', role: 'jgz-planner', name: 'Ingrid Bakker (planner)' },
+  { suffix: 'beheerder', role: 'jgz-admin', name: 'Tom Jansen (beheerder)' },
+] as const;
+
+const REGISTRY_TEAM: Array<Insertable<RegistrySchema['staff_user']>> = [
+  { id: 'rivm-medewerker', name: 'Fatma Yilmaz (RIVM-DVP regio)', role: 'registry-staff', organisation_name: 'RIVM-DVP' },
+  { id: 'rivm-analist', name: 'Joost van Dijk (analist)', role: 'registry-analyst', organisation_name: 'RIVM-DVP' },
+  {
+    id: 'gemeente-utrecht',
+    name: 'Marloes Visser (beleidsmedewerker)',
+    role: 'municipality-officer',
+    organisation_name: 'Gemeente Utrecht',
+    municipality_code: 'GM0344',
+  },
+];
+
+/** True when the dossier has no organisations yet (a fresh installation). */
+export async function isEmpty(dossier: Database<DossierSchema>): Promise<boolean> {
+  const row = await dossier.db
+    .selectFrom('organisation')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n) === 0;
+}
+
+/**
+ * Writes a synthetic population: reference data and staff to both services, each youth or client
+ * to the dossier of the organisation of their municipality and, as a BRP person, to the registry.
+ * Streams in batches, each batch one transaction per database, so memory stays flat at any size.
+ */
+export async function loadDemoData(
+  dossier: Database<DossierSchema>,
+  registry: Database<RegistrySchema>,
+  options: DemoDataOptions,
+): Promise<{ clients: number; relatedPersons: number }> {
+  const batchSize = options.batchSize ?? 400;
+  await dossier.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('organisation')
+      .values(organisations.map((o) => ({ ura: o.ura, name: o.name })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const staff = organisations.slice(0, 3).flatMap((o) =>
+      DEMO_TEAM.map((member) => ({
+        id: `${o.ura}-${member.suffix}`,
+        name: member.name,
+        organisation_ura: o.ura,
+        role: member.role,
+      })),
+    );
+    await trx.insertInto('staff_user').values(staff).onConflict((oc) => oc.doNothing()).execute();
+  });
+  await registry.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('municipality')
+      .values(municipalities.map((m) => ({ code: m.code, name: m.name, province: m.province })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await trx
+      .insertInto('organisation')
+      .values(organisations.map((o) => ({ ura: o.ura, name: o.name })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await trx.insertInto('staff_user').values(REGISTRY_TEAM).onConflict((oc) => oc.doNothing()).execute();
+  });
+
+  let clients = 0;
+  let relatedPersons = 0;
+  let batch: GeneratedClient[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    relatedPersons += await writeDossierBatch(dossier, batch);
+    await writeRegistryBatch(registry, batch);
+    clients += batch.length;
+    batch = [];
+    options.onProgress?.(clients, options.size);
+  };
+  for (const person of generatePopulation({
+    seed: options.seed,
+    size: options.size,
+    referenceDate: options.referenceDate,
+  })) {
+    batch.push(person);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return { clients, relatedPersons };
+}
+
+async function writeDossierBatch(dossier: Database<DossierSchema>, batch: GeneratedClient[]): Promise<number> {
+  const clientRows: Array<Insertable<DossierSchema['client']>> = [];
+  const personRows: Array<Insertable<DossierSchema['related_person']>> = [];
+  const relationRows: Array<Insertable<DossierSchema['client_relation']>> = [];
+  for (const p of batch) {
+    const id = randomUUID();
+    clientRows.push({
+      id,
+      organisation_ura: p.organisationUra,
+      kind: p.kind,
+      dossier_number: String(p.index + 1).padStart(9, '0'),
+      bsn: p.bsn,
+      given_name: p.givenName,
+      name_prefix: p.prefix,
+      family_name: p.familyName,
+      gender: p.gender,
+      birth_date: p.birthDate,
+      street: p.address.street,
+      house_number: p.address.houseNumber,
+      house_letter: p.address.houseLetter,
+      house_number_addition: p.address.houseNumberAddition,
+      postcode: p.address.postcode,
+      city: p.address.city,
+      municipality_code: p.address.municipalityCode,
+    });
+    for (const c of p.custodians) {
+      const personId = randomUUID();
+      personRows.push({
+        id: personId,
+        organisation_ura: p.organisationUra,
+        bsn: c.bsn,
+        given_name: c.givenName,
+        name_prefix: c.prefix,
+        family_name: c.familyName,
+        gender: c.gender,
+        birth_date: c.birthDate,
+      });
+      relationRows.push({ client_id: id, person_id: personId, relation: c.relation, has_custody: c.hasCustody });
+    }
+  }
+  await dossier.db.transaction().execute(async (trx) => {
+    await trx.insertInto('client').values(clientRows).execute();
+    if (personRows.length > 0) {
+      await trx.insertInto('related_person').values(personRows).execute();
+      await trx.insertInto('client_relation').values(relationRows).execute();
+    }
+  });
+  return personRows.length;
+}
+
+async function writeRegistryBatch(registry: Database<RegistrySchema>, batch: GeneratedClient[]): Promise<void> {
+  await registry.db
+    .insertInto('person')
+    .values(
+      batch.map((p) => ({
+        bsn: p.bsn,
+        source: 'brp' as const,
+        given_name: p.givenName,
+        name_prefix: p.prefix,
+        family_name: p.familyName,
+        gender: p.gender,
+        birth_date: p.birthDate,
+        street: p.address.street,
+        house_number: p.address.houseNumber,
+        house_letter: p.address.houseLetter,
+        house_number_addition: p.address.houseNumberAddition,
+        postcode: p.address.postcode,
+        city: p.address.city,
+        municipality_code: p.address.municipalityCode,
+      })),
+    )
+    .onConflict((oc) => oc.column('bsn').doNothing())
+    .execute();
+}

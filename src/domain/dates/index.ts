@@ -1,0 +1,19 @@
+export type { CalendarDate, IsoDate } from './calendar.js';
+export {
+  addDays,
+  addMonths,
+  ageInYears,
+  compareIsoDates,
+  daysBetween,
+  daysInMonth,
+  formatIsoDate,
+  fromEpochDay,
+  isIsoDate,
+  isLeapYear,
+  isoDateInZone,
+  isoDateProblem,
+  nthBirthday,
+  parseIsoDate,
+  toEpochDay,
+} from './calendar.js';
+export { isoDateSchema } from './schema.js';

@@ -1,0 +1,108 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database.js';
+import { municipalityByCode } from '../domain/geo/municipalities.js';
+import { createApp, type App } from '../http/app.js';
+import type { Actor } from '../http/session.js';
+import { getClient, listClients, type RequestContext } from './clients.js';
+import type { DossierSchema } from './schema.js';
+
+export interface DossierAppOptions {
+  database: Database<DossierSchema>;
+  sessionSecret?: string;
+  logLevel?: string;
+}
+
+const Uuid = z.uuid();
+
+/** The dossier service (DD JGZ analogue): one app, scoped per organisation by the acting user. */
+export async function createDossierApp(options: DossierAppOptions): Promise<App> {
+  const { db } = options.database;
+  const findUser = async (userId: string): Promise<Actor | null> => {
+    const row = await db
+      .selectFrom('staff_user as u')
+      .innerJoin('organisation as o', 'o.ura', 'u.organisation_ura')
+      .select(['u.id', 'u.name', 'u.role', 'o.ura', 'o.name as organisation_name'])
+      .where('u.id', '=', userId)
+      .executeTakeFirst();
+    return row
+      ? { userId: row.id, name: row.name, role: row.role, organisation: { ura: row.ura, name: row.organisation_name } }
+      : null;
+  };
+  const app = await createApp({
+    service: 'dossier',
+    title: 'open-rvp dossier (JGZ)',
+    description: 'Digitaal dossier JGZ: cliënten, toestemming en vaccinaties per JGZ-organisatie.',
+    findUser,
+    listDemoUsers: async () => {
+      const ids = await db.selectFrom('staff_user').select('id').orderBy('organisation_ura').orderBy('id').execute();
+      const users = await Promise.all(ids.map((r) => findUser(r.id)));
+      return users.filter((u): u is Actor => u !== null);
+    },
+    healthCheck: async () => {
+      await sql`select 1`.execute(db);
+    },
+    ...(options.sessionSecret ? { sessionSecret: options.sessionSecret } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+
+  const context = (request: { actor: Actor | null; id: string }): RequestContext => ({
+    actor: request.actor!,
+    requestId: request.id,
+  });
+
+  const ClientSummary = z.object({
+    id: z.string(),
+    bsn: z.string().nullable(),
+    givenName: z.string(),
+    prefix: z.string().nullable(),
+    familyName: z.string(),
+    birthDate: z.string(),
+    kind: z.enum(['youth', 'client']),
+    gender: z.string(),
+    municipalityCode: z.string().nullable(),
+    municipalityName: z.string().nullable(),
+  });
+
+  app.get(
+    '/api/clients',
+    {
+      schema: {
+        tags: ['clients'],
+        summary: "The organisation's clients (youth and clients of 18+)",
+        querystring: z.object({
+          search: z.string().max(100).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+        }),
+        response: { 200: z.object({ items: z.array(ClientSummary), total: z.number().int() }) },
+      },
+    },
+    async (request) => {
+      const page = await listClients(db, context(request), request.query);
+      return {
+        total: page.total,
+        items: page.items.map((c) => ({ ...c, municipalityName: nameOf(c.municipalityCode) })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/clients/:id',
+    {
+      schema: {
+        tags: ['clients'],
+        summary: 'One client with address and custodians',
+        params: z.object({ id: Uuid }),
+      },
+    },
+    async (request) => {
+      const client = await getClient(db, context(request), request.params.id);
+      return { ...client, address: { ...client.address, municipalityName: nameOf(client.address.municipalityCode) } };
+    },
+  );
+
+  return app;
+}
+
+const nameOf = (code: string | null): string | null => (code ? (municipalityByCode(code)?.name ?? null) : null);

@@ -1,0 +1,90 @@
+import type { Generated } from 'kysely';
+import type { AuditEventTable, Gender } from '../db/shared-tables.js';
+
+/** Kysely types of the dossier database (migrations/dossier). */
+export interface DossierSchema extends ConsentTables {
+  organisation: { ura: string; name: string };
+  staff_user: {
+    id: string;
+    name: string;
+    organisation_ura: string;
+    role: DossierRole;
+    created_at: Generated<Date>;
+  };
+  client: {
+    id: Generated<string>;
+    organisation_ura: string;
+    kind: 'youth' | 'client';
+    dossier_number: string;
+    dossier_status: Generated<'01' | '02'>;
+    bsn: string | null;
+    given_name: string;
+    name_prefix: string | null;
+    family_name: string;
+    gender: Gender;
+    birth_date: string;
+    street: string | null;
+    house_number: number | null;
+    house_letter: string | null;
+    house_number_addition: string | null;
+    postcode: string | null;
+    city: string | null;
+    municipality_code: string | null;
+    created_at: Generated<Date>;
+  };
+  related_person: {
+    id: Generated<string>;
+    organisation_ura: string;
+    bsn: string | null;
+    given_name: string;
+    name_prefix: string | null;
+    family_name: string;
+    gender: Gender;
+    birth_date: string | null;
+  };
+  client_relation: {
+    client_id: string;
+    person_id: string;
+    relation: 'parent' | 'guardian' | 'legal-representative';
+    has_custody: boolean;
+  };
+  audit_event: AuditEventTable;
+}
+
+export type DossierRole = 'jgz-professional' | 'jgz-planner' | 'jgz-admin';
+export type { Gender };
+
+export interface ConsentTables {
+  competence_judgement: {
+    id: Generated<string>;
+    client_id: string;
+    organisation_ura: string;
+    judged_on: string;
+    competent: boolean;
+    explanation: string;
+    registered_by: string;
+    registered_at: Generated<Date>;
+  };
+  consent_record: {
+    id: Generated<string>;
+    client_id: string;
+    organisation_ura: string;
+    agreed: boolean;
+    source_person_id: string | null;
+    source: '01' | '03' | '04' | '05';
+    consent_date: string;
+    method: ConsentMethod | null;
+    note: string | null;
+    registered_by: string;
+    registered_at: Generated<Date>;
+  };
+  consent_record_end: {
+    record_id: string;
+    end_date: string;
+    ended_by_record_id: string | null;
+    registered_by: string;
+    registered_at: Generated<Date>;
+  };
+}
+
+export type ConsentMethod = 'written' | 'verbal' | 'phone' | 'portal' | 'other';

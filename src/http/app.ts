@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { loggerOptions } from './logger.js';
+import { ProblemError, problemType, type FieldError, type Problem } from './problem.js';
+import { SESSION_COOKIE, SessionSigner, type Actor } from './session.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface AppOptions {
+  service: 'dossier' | 'registry';
+  title: string;
+  description: string;
+  /** Looks up a signed-in user; null when the id is unknown. */
+  findUser(userId: string): Promise<Actor | null>;
+  /** The users the demo sign-in offers. */
+  listDemoUsers(): Promise<Actor[]>;
+  sessionSecret?: string;
+  logLevel?: string;
+  /** Checks the database for /health. */
+  healthCheck(): Promise<void>;
+}
+
+/** Built web pages of a service: dist/web/<service>/ at the repository root. */
+export function webRoot(service: string): string {
+  return fileURLToPath(new URL(`../../dist/web/${service}/`, import.meta.url));
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const PUBLIC_API = new Set(['/api/session', '/api/demo-users']);
+
+/** One Fastify app per service with the parts every service shares. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: loggerOptions(options.service, options.logLevel),
+    bodyLimit: 1_048_576,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('actor', null);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(problem.status).type('application/problem+json').send(problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem: Problem = {
+      type: problemType('not-found'),
+      title: 'Niet gevonden',
+      status: 404,
+      detail: `Geen route voor ${request.method} ${request.url.split('?')[0]}`,
+      requestId: request.id,
+    };
+    return reply.code(404).type('application/problem+json').send(problem);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: options.title, description: options.description, version: '0.1.0' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const signer = new SessionSigner(options.sessionSecret);
+
+  // Who acts: resolve the session on every API request; refuse anonymous access except sign-in.
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (!path.startsWith('/api/')) return;
+    const userId = signer.verify(request.cookies[SESSION_COOKIE] ?? bearer(request));
+    request.actor = userId ? await options.findUser(userId) : null;
+    if (!request.actor && !PUBLIC_API.has(path)) {
+      throw new ProblemError(401, 'unauthenticated', 'Niet aangemeld', 'Meld u eerst aan.');
+    }
+  });
+
+  const ActorSchema = z.object({
+    userId: z.string(),
+    name: z.string(),
+    role: z.string(),
+    organisation: z.object({ ura: z.string().nullable(), name: z.string() }),
+    municipalityCode: z.string().nullable().optional(),
+  });
+  const SessionSchema = z.object({ user: ActorSchema });
+
+  app.get(
+    '/health',
+    { schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), service: z.string() }) } } },
+    async () => {
+      await options.healthCheck();
+      return { status: 'ok' as const, service: options.service };
+    },
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/api/demo-users',
+    { schema: { tags: ['session'], response: { 200: z.object({ items: z.array(ActorSchema) }) } } },
+    async () => ({ items: await options.listDemoUsers() }),
+  );
+  app.get(
+    '/api/session',
+    { schema: { tags: ['session'], response: { 200: SessionSchema } } },
+    async (request) => {
+      if (!request.actor) throw new ProblemError(401, 'unauthenticated', 'Niet aangemeld', 'Meld u eerst aan.');
+      return { user: request.actor };
+    },
+  );
+  app.post(
+    '/api/session',
+    {
+      schema: {
+        tags: ['session'],
+        body: z.object({ userId: z.string().min(1).max(100) }),
+        response: { 200: SessionSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = await options.findUser(request.body.userId);
+      if (!user) {
+        throw new ProblemError(422, 'rule-violation', 'Aanmelden mislukt', 'Onbekende gebruiker.', [
+          { field: 'body.userId', rule: 'known-user', message: 'Onbekende gebruiker.' },
+        ]);
+      }
+      reply.setCookie(SESSION_COOKIE, signer.sign(user.userId), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: process.env.RVP_SECURE_COOKIES === 'true',
+      });
+      return { user };
+    },
+  );
+  app.delete('/api/session', { schema: { tags: ['session'] } }, async (_request, reply) => {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  const root = webRoot(options.service);
+  if (existsSync(root)) {
+    await app.register(fastifyStatic, { root, index: 'index.html', wildcard: true });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/plain; charset=utf-8').send(`Web build ontbreekt (${root}). Voer "npm run build" uit.`),
+    );
+  }
+  return app;
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+function toProblem(error: FastifyError, request: FastifyRequest): Problem {
+  const base = { requestId: request.id, instance: request.url.split('?')[0] };
+  if (error instanceof ProblemError) return { ...error.toProblem(), ...base };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors: FieldError[] = error.validation.map((v) => {
+      const issue = (v.params as { issue?: { code?: string; path?: PropertyKey[] } }).issue;
+      const where = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
+      return {
+        field: [error.validationContext ?? 'request', ...where].join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]'),
+        rule: issue?.code ?? v.keyword,
+        message: v.message ?? 'ongeldig',
+      };
+    });
+    return {
+      type: problemType('validation'),
+      title: 'Ongeldige invoer',
+      status: 400,
+      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      errors,
+      ...base,
+    };
+  }
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  if (status === 500) {
+    return { type: problemType('internal'), title: 'Interne fout', status, ...base };
+  }
+  // Fastify's own errors: malformed JSON, unsupported media type, body too large …
+  return {
+    type: problemType(error.code ? error.code.toLowerCase().replace(/_/g, '-') : 'bad-request'),
+    title: 'Ongeldig verzoek',
+    status,
+    detail: error.message,
+    errors: [{ field: 'body', rule: error.code ?? 'bad-request', message: error.message }],
+    ...base,
+  };
+}

@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database.js';
+import { createApp, type App } from '../http/app.js';
+import type { Actor } from '../http/session.js';
+import { populationByMunicipality } from './population.js';
+import type { RegistrySchema } from './schema.js';
+
+export interface RegistryAppOptions {
+  database: Database<RegistrySchema>;
+  sessionSecret?: string;
+  logLevel?: string;
+  /** Today, for age bands; injectable so tests are stable. */
+  today?: () => string;
+}
+
+/** The registry service (Praeventis analogue). */
+export async function createRegistryApp(options: RegistryAppOptions): Promise<App> {
+  const { db } = options.database;
+  const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  const findUser = async (userId: string): Promise<Actor | null> => {
+    const row = await db.selectFrom('staff_user').selectAll().where('id', '=', userId).executeTakeFirst();
+    return row
+      ? {
+          userId: row.id,
+          name: row.name,
+          role: row.role,
+          organisation: { ura: null, name: row.organisation_name },
+          municipalityCode: row.municipality_code,
+        }
+      : null;
+  };
+  const app = await createApp({
+    service: 'registry',
+    title: 'open-rvp registry (RVP)',
+    description: 'Landelijk register RVP: bevolking, vaccinaties, uitnodigingen en vaccinatiegraad.',
+    findUser,
+    listDemoUsers: async () => {
+      const ids = await db.selectFrom('staff_user').select('id').orderBy('id').execute();
+      const users = await Promise.all(ids.map((r) => findUser(r.id)));
+      return users.filter((u): u is Actor => u !== null);
+    },
+    healthCheck: async () => {
+      await sql`select 1`.execute(db);
+    },
+    ...(options.sessionSecret ? { sessionSecret: options.sessionSecret } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+
+  app.get(
+    '/api/population/municipalities',
+    {
+      schema: {
+        tags: ['population'],
+        summary: 'Population counts per municipality (aggregates only)',
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({ code: z.string(), name: z.string(), persons: z.number(), youth: z.number() }),
+            ),
+            totals: z.object({ persons: z.number(), youth: z.number(), municipalities: z.number() }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = request.actor!;
+      // A municipality officer sees only their own municipality's aggregates.
+      const only = actor.role === 'municipality-officer' ? (actor.municipalityCode ?? '-') : undefined;
+      return populationByMunicipality(db, { today: today(), actor, requestId: request.id, only });
+    },
+  );
+
+  return app;
+}

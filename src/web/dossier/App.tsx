@@ -1,0 +1,35 @@
+import { useEffect } from 'react';
+import { AppShell, NotFound, type AppInfo } from '../shared/layout.js';
+import { navigate, Router, type Route } from '../shared/router.js';
+import { ClientList } from './ClientList.js';
+import { ClientPage } from './ClientPage.js';
+
+const app: AppInfo = {
+  name: 'Dossier JGZ',
+  description: 'Digitaal dossier jeugdgezondheidszorg',
+  documentTitle: 'open-rvp — Dossier JGZ',
+  nav: [{ label: 'Cliënten', path: '/clients' }],
+};
+
+/** The dossier's pages. A new page is one more entry, e.g. `/clients/:id/consent`. */
+export const routes: Route[] = [
+  { pattern: '/', render: () => <Redirect to="/clients" /> },
+  { pattern: '/clients', render: (_params, location) => <ClientList location={location} /> },
+  {
+    pattern: '/clients/:id',
+    render: (params, location) => <ClientPage key={params.id} id={params.id ?? ''} location={location} />,
+  },
+];
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, {}, { replace: true }), [to]);
+  return null;
+}
+
+export function App() {
+  return (
+    <AppShell app={app}>
+      <Router routes={routes} notFound={() => <NotFound />} />
+    </AppShell>
+  );
+}

@@ -1,0 +1,201 @@
+/** One client's dossier page: personal data, address and custodians. */
+import { useId, type ReactNode } from 'react';
+import {
+  Alert,
+  DataList,
+  Heading,
+  Link,
+  PageTitle,
+  Paragraph,
+  ProblemAlert,
+  Table,
+  TableBody,
+  TableCaption,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+} from '../shared/components.js';
+import {
+  formatAge,
+  formatBsn,
+  formatDate,
+  formatDossierStatus,
+  formatGender,
+  formatKind,
+  formatName,
+  formatPostcode,
+  formatRelation,
+  formatStreetLine,
+} from '../shared/format.js';
+import { useDocumentTitle } from '../shared/layout.js';
+import { href, type Location } from '../shared/router.js';
+import { useApi } from '../shared/useApi.js';
+import { getClient, type ClientDetail } from './api.js';
+import { listQuery } from './ClientList.js';
+
+export function ClientPage({ id, location }: { id: string; location: Location }) {
+  const client = useApi((signal) => getClient(id, signal), [id]);
+  const backHref = href(
+    '/clients',
+    listQuery(location.query.get('search') ?? '', Number(location.query.get('page') ?? '1') || 1),
+  );
+  const back = (
+    <Paragraph>
+      <Link href={backHref}>← Terug naar cliënten</Link>
+    </Paragraph>
+  );
+
+  if (client.status === 'error') {
+    const notFound = client.problem.status === 404;
+    return (
+      <>
+        <ClientTitle title={notFound ? 'Cliënt niet gevonden' : 'Cliënt'} />
+        {back}
+        {notFound ? (
+          <Alert type="warning">Deze cliënt bestaat niet of is niet in zorg bij uw organisatie.</Alert>
+        ) : (
+          <ProblemAlert problem={client.problem} />
+        )}
+      </>
+    );
+  }
+  if (client.status === 'loading' || !client.data) {
+    return (
+      <>
+        {back}
+        <Paragraph role="status" className="rvp-muted">
+          Dossier laden…
+        </Paragraph>
+      </>
+    );
+  }
+  return <ClientDossier client={client.data} back={back} />;
+}
+
+function ClientTitle({ title }: { title: string }) {
+  const documentTitle = useDocumentTitle(title);
+  return <PageTitle documentTitle={documentTitle}>{title}</PageTitle>;
+}
+
+/**
+ * The sections of the dossier page, in order. Later issues add their own (consent, vaccinations) as one
+ * more entry, each with its own route under `#/clients/:id/…` where it needs a page of its own.
+ */
+function clientSections(client: ClientDetail): { title: string; content: ReactNode }[] {
+  return [
+    { title: 'Persoonsgegevens', content: <PersonalData client={client} /> },
+    { title: 'Adres', content: <AddressData client={client} /> },
+    { title: 'Gezaghebbenden', content: <Custodians client={client} /> },
+  ];
+}
+
+function ClientDossier({ client, back }: { client: ClientDetail; back: ReactNode }) {
+  const name = formatName(client);
+  return (
+    <>
+      <ClientTitle title={name} />
+      <Paragraph className="rvp-muted">
+        {formatKind(client.kind)}, {formatAge(client.birthDate)}
+        {client.bsn ? `, BSN ${formatBsn(client.bsn)}` : ', geen BSN'}
+      </Paragraph>
+      {back}
+      {clientSections(client).map((section) => (
+        <Section key={section.title} title={section.title}>
+          {section.content}
+        </Section>
+      ))}
+    </>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section className="rvp-section" aria-labelledby={id}>
+      <Heading level={2} id={id}>
+        {title}
+      </Heading>
+      {children}
+    </section>
+  );
+}
+
+function PersonalData({ client }: { client: ClientDetail }) {
+  return (
+    <DataList
+      items={[
+        { term: 'BSN', value: client.bsn ? formatBsn(client.bsn) : 'geen BSN' },
+        { term: 'Voornaam', value: client.givenName },
+        { term: 'Voorvoegsel', value: client.prefix ?? '' },
+        { term: 'Achternaam', value: client.familyName },
+        { term: 'Geboortedatum', value: formatDate(client.birthDate) },
+        { term: 'Leeftijd', value: formatAge(client.birthDate) },
+        { term: 'Geslacht', value: formatGender(client.gender) },
+        { term: 'Soort', value: formatKind(client.kind) },
+        { term: 'Dossiernummer', value: client.dossierNumber ?? '' },
+        { term: 'Dossierstatus', value: formatDossierStatus(client.dossierStatus) },
+      ]}
+    />
+  );
+}
+
+function AddressData({ client }: { client: ClientDetail }) {
+  const address = client.address;
+  if (!address) return <Paragraph>Er is geen adres bekend.</Paragraph>;
+  const municipality = [
+    address.municipalityName,
+    address.municipalityCode ? `(${address.municipalityCode})` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <DataList
+      items={[
+        { term: 'Straat en huisnummer', value: formatStreetLine(address) },
+        { term: 'Postcode', value: formatPostcode(address.postcode) },
+        { term: 'Woonplaats', value: address.city ?? '' },
+        { term: 'Gemeente', value: municipality },
+      ]}
+    />
+  );
+}
+
+function Custodians({ client }: { client: ClientDetail }) {
+  if (client.custodians.length === 0) {
+    return (
+      <Paragraph>
+        {client.kind === 'client'
+          ? 'Er zijn geen gezaghebbenden geregistreerd.'
+          : 'Er zijn geen gezaghebbenden bekend. Zonder bekende gezaghebbende kan niemand namens deze jeugdige toestemming geven.'}
+      </Paragraph>
+    );
+  }
+  return (
+    <Table data-testid="custodians">
+      <TableCaption>Ouders en gezaghebbenden van {formatName(client)}</TableCaption>
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>Naam</TableHeaderCell>
+          <TableHeaderCell>Relatie</TableHeaderCell>
+          <TableHeaderCell>Gezag</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {client.custodians.map((custodian) => (
+          <TableRow key={custodian.id}>
+            <TableCell>{formatName(custodian)}</TableCell>
+            <TableCell>{formatRelation(custodian.relation)}</TableCell>
+            <TableCell>
+              {custodian.hasCustody ? (
+                'gezag'
+              ) : (
+                <span className="rvp-badge rvp-badge--warning">geen gezag</span>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
