@@ -33,7 +33,10 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
     ...base,
     dataDir: options.dataDir,
     databaseUrls: options.databaseUrls ?? {},
-    ports: { dossier: options.dossierPort ?? base.ports.dossier, registry: options.registryPort ?? base.ports.registry },
+    ports: {
+      dossier: options.dossierPort ?? base.ports.dossier,
+      registry: options.registryPort ?? base.ports.registry,
+    },
     demoSize: options.demoSize ?? base.demoSize,
     demoSeed: options.demoSeed ?? base.demoSeed,
     logLevel: options.log === false ? 'silent' : base.logLevel,

@@ -35,7 +35,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** The database of one service: its PostgreSQL URL when set, otherwise PGlite under the data dir. */
-export function backendFor(config: Pick<Config, 'dataDir' | 'databaseUrls'>, service: ServiceName): DatabaseBackend {
+export function backendFor(
+  config: Pick<Config, 'dataDir' | 'databaseUrls'>,
+  service: ServiceName,
+): DatabaseBackend {
   const url = config.databaseUrls[service];
   return url ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: resolve(config.dataDir, service) };
 }

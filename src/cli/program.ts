@@ -16,7 +16,12 @@ function withCommonOptions(command: Command): Command {
     .option('--registry-port <port>', 'registry port (REGISTRY_PORT)');
 }
 
-function configFrom(opts: { dataDir?: string; dossierPort?: string; registryPort?: string; size?: string }): Config {
+function configFrom(opts: {
+  dataDir?: string;
+  dossierPort?: string;
+  registryPort?: string;
+  size?: string;
+}): Config {
   return loadConfig({
     ...process.env,
     ...(opts.dataDir ? { RVP_DATA_DIR: opts.dataDir } : {}),
@@ -53,25 +58,32 @@ export function buildProgram(): Command {
   withCommonOptions(program.command('start'))
     .description('run the whole chain: migrate, load demo data when empty, start dossier and registry')
     .option('--size <n>', 'demo population size when the databases are empty (RVP_DEMO_SIZE)')
-    .action(async (opts: { dataDir?: string; dossierPort?: string; registryPort?: string; size?: string }) => {
-      const config = configFrom(opts);
-      console.log(`open-rvp: databases in ${describeBackends(config)}`);
-      const chain = await startChainWithConfig(config, { onProgress: progressLine('demo-data') });
-      if (chain.demoLoaded > 0) console.log(`demo data: ${chain.demoLoaded} clients loaded`);
-      console.log(`\nDossier (JGZ):  ${chain.dossierUrl}/   API docs: ${chain.dossierUrl}/docs`);
-      console.log(`Register (RVP): ${chain.registryUrl}/   API docs: ${chain.registryUrl}/docs`);
-      console.log('Aanmelden: kies een demogebruiker op de startpagina. Stoppen: Ctrl-C.');
-      onShutdown(chain.close);
-    });
+    .action(
+      async (opts: { dataDir?: string; dossierPort?: string; registryPort?: string; size?: string }) => {
+        const config = configFrom(opts);
+        console.log(`open-rvp: databases in ${describeBackends(config)}`);
+        const chain = await startChainWithConfig(config, { onProgress: progressLine('demo-data') });
+        if (chain.demoLoaded > 0) console.log(`demo data: ${chain.demoLoaded} clients loaded`);
+        console.log(`\nDossier (JGZ):  ${chain.dossierUrl}/   API docs: ${chain.dossierUrl}/docs`);
+        console.log(`Register (RVP): ${chain.registryUrl}/   API docs: ${chain.registryUrl}/docs`);
+        console.log('Aanmelden: kies een demogebruiker op de startpagina. Stoppen: Ctrl-C.');
+        onShutdown(chain.close);
+      },
+    );
 
   withCommonOptions(program.command('serve'))
     .description('run one service')
     .addArgument(new Command().createArgument('<service>', 'dossier or registry').choices(SERVICES))
-    .action(async (service: ServiceName, opts: { dataDir?: string; dossierPort?: string; registryPort?: string }) => {
-      const running = await startService(configFrom(opts), service);
-      console.log(`${service}: ${running.url}/   API docs: ${running.url}/docs`);
-      onShutdown(running.close);
-    });
+    .action(
+      async (
+        service: ServiceName,
+        opts: { dataDir?: string; dossierPort?: string; registryPort?: string },
+      ) => {
+        const running = await startService(configFrom(opts), service);
+        console.log(`${service}: ${running.url}/   API docs: ${running.url}/docs`);
+        onShutdown(running.close);
+      },
+    );
 
   program
     .command('migrate')
@@ -131,6 +143,7 @@ export function buildProgram(): Command {
 }
 
 function describeBackends(config: Config): string {
-  return SERVICES.map((s) => `${s}: ${config.databaseUrls[s] ? 'PostgreSQL' : `PGlite ${config.dataDir}/${s}`}`).join(', ');
+  return SERVICES.map(
+    (s) => `${s}: ${config.databaseUrls[s] ? 'PostgreSQL' : `PGlite ${config.dataDir}/${s}`}`,
+  ).join(', ');
 }
-

@@ -1,5 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely';
 import pg from 'pg';
 
 /**
@@ -38,7 +44,10 @@ export async function openDatabase<Schema>(backend: DatabaseBackend): Promise<Da
   return backend.kind === 'pglite' ? openPglite<Schema>(backend) : openPostgres<Schema>(backend.url);
 }
 
-async function openPglite<Schema>(backend: { dataDir?: string; loadDataDir?: Blob }): Promise<Database<Schema>> {
+async function openPglite<Schema>(backend: {
+  dataDir?: string;
+  loadDataDir?: Blob;
+}): Promise<Database<Schema>> {
   const lite = await PGlite.create({
     ...(backend.dataDir ? { dataDir: backend.dataDir } : {}),
     ...(backend.loadDataDir ? { loadDataDir: backend.loadDataDir } : {}),

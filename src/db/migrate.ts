@@ -45,7 +45,9 @@ export async function migrate(
       const row = existing.rows[0];
       if (row) {
         if (row.checksum !== checksum) {
-          throw new Error(`migration ${service}/${name} was changed after it was applied; add a new migration instead`);
+          throw new Error(
+            `migration ${service}/${name} was changed after it was applied; add a new migration instead`,
+          );
         }
         result.alreadyApplied.push(name);
         return;

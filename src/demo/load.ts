@@ -25,8 +25,18 @@ const DEMO_TEAM = [
 ] as const;
 
 const REGISTRY_TEAM: Array<Insertable<RegistrySchema['staff_user']>> = [
-  { id: 'rivm-medewerker', name: 'Fatma Yilmaz (RIVM-DVP regio)', role: 'registry-staff', organisation_name: 'RIVM-DVP' },
-  { id: 'rivm-analist', name: 'Joost van Dijk (analist)', role: 'registry-analyst', organisation_name: 'RIVM-DVP' },
+  {
+    id: 'rivm-medewerker',
+    name: 'Fatma Yilmaz (RIVM-DVP regio)',
+    role: 'registry-staff',
+    organisation_name: 'RIVM-DVP',
+  },
+  {
+    id: 'rivm-analist',
+    name: 'Joost van Dijk (analist)',
+    role: 'registry-analyst',
+    organisation_name: 'RIVM-DVP',
+  },
   {
     id: 'gemeente-utrecht',
     name: 'Marloes Visser (beleidsmedewerker)',
@@ -70,7 +80,11 @@ export async function loadDemoData(
         role: member.role,
       })),
     );
-    await trx.insertInto('staff_user').values(staff).onConflict((oc) => oc.doNothing()).execute();
+    await trx
+      .insertInto('staff_user')
+      .values(staff)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   });
   await registry.db.transaction().execute(async (trx) => {
     await trx
@@ -83,7 +97,11 @@ export async function loadDemoData(
       .values(organisations.map((o) => ({ ura: o.ura, name: o.name })))
       .onConflict((oc) => oc.doNothing())
       .execute();
-    await trx.insertInto('staff_user').values(REGISTRY_TEAM).onConflict((oc) => oc.doNothing()).execute();
+    await trx
+      .insertInto('staff_user')
+      .values(REGISTRY_TEAM)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   });
 
   let clients = 0;
@@ -109,7 +127,10 @@ export async function loadDemoData(
   return { clients, relatedPersons };
 }
 
-async function writeDossierBatch(dossier: Database<DossierSchema>, batch: GeneratedClient[]): Promise<number> {
+async function writeDossierBatch(
+  dossier: Database<DossierSchema>,
+  batch: GeneratedClient[],
+): Promise<number> {
   const clientRows: Array<Insertable<DossierSchema['client']>> = [];
   const personRows: Array<Insertable<DossierSchema['related_person']>> = [];
   const relationRows: Array<Insertable<DossierSchema['client_relation']>> = [];
@@ -146,7 +167,12 @@ async function writeDossierBatch(dossier: Database<DossierSchema>, batch: Genera
         gender: c.gender,
         birth_date: c.birthDate,
       });
-      relationRows.push({ client_id: id, person_id: personId, relation: c.relation, has_custody: c.hasCustody });
+      relationRows.push({
+        client_id: id,
+        person_id: personId,
+        relation: c.relation,
+        has_custody: c.hasCustody,
+      });
     }
   }
   await dossier.db.transaction().execute(async (trx) => {
@@ -159,7 +185,10 @@ async function writeDossierBatch(dossier: Database<DossierSchema>, batch: Genera
   return personRows.length;
 }
 
-async function writeRegistryBatch(registry: Database<RegistrySchema>, batch: GeneratedClient[]): Promise<void> {
+async function writeRegistryBatch(
+  registry: Database<RegistrySchema>,
+  batch: GeneratedClient[],
+): Promise<void> {
   await registry.db
     .insertInto('person')
     .values(

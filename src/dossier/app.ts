@@ -1,16 +1,20 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
+import { isoDateInZone } from '../domain/dates/index.js';
 import { municipalityByCode } from '../domain/geo/municipalities.js';
 import { createApp, type App } from '../http/app.js';
 import type { Actor } from '../http/session.js';
 import { getClient, listClients, type RequestContext } from './clients.js';
+import { registerConsentRoutes } from './consent-routes.js';
 import type { DossierSchema } from './schema.js';
 
 export interface DossierAppOptions {
   database: Database<DossierSchema>;
   sessionSecret?: string;
   logLevel?: string;
+  /** Today in the Netherlands; injectable so tests can stand on a chosen day. */
+  today?: () => string;
 }
 
 const Uuid = z.uuid();
@@ -26,7 +30,12 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
       .where('u.id', '=', userId)
       .executeTakeFirst();
     return row
-      ? { userId: row.id, name: row.name, role: row.role, organisation: { ura: row.ura, name: row.organisation_name } }
+      ? {
+          userId: row.id,
+          name: row.name,
+          role: row.role,
+          organisation: { ura: row.ura, name: row.organisation_name },
+        }
       : null;
   };
   const app = await createApp({
@@ -35,7 +44,12 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
     description: 'Digitaal dossier JGZ: cliënten, toestemming en vaccinaties per JGZ-organisatie.',
     findUser,
     listDemoUsers: async () => {
-      const ids = await db.selectFrom('staff_user').select('id').orderBy('organisation_ura').orderBy('id').execute();
+      const ids = await db
+        .selectFrom('staff_user')
+        .select('id')
+        .orderBy('organisation_ura')
+        .orderBy('id')
+        .execute();
       const users = await Promise.all(ids.map((r) => findUser(r.id)));
       return users.filter((u): u is Actor => u !== null);
     },
@@ -98,11 +112,16 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
     },
     async (request) => {
       const client = await getClient(db, context(request), request.params.id);
-      return { ...client, address: { ...client.address, municipalityName: nameOf(client.address.municipalityCode) } };
+      return {
+        ...client,
+        address: { ...client.address, municipalityName: nameOf(client.address.municipalityCode) },
+      };
     },
   );
 
+  registerConsentRoutes(app, db, options.today ?? (() => isoDateInZone(new Date())));
   return app;
 }
 
-const nameOf = (code: string | null): string | null => (code ? (municipalityByCode(code)?.name ?? null) : null);
+const nameOf = (code: string | null): string | null =>
+  code ? (municipalityByCode(code)?.name ?? null) : null;

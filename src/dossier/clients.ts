@@ -69,7 +69,11 @@ export async function listClients(
           eb.or([
             eb(sql`lower(family_name)`, 'like', pattern),
             eb(sql`lower(given_name)`, 'like', pattern),
-            eb(sql`lower(given_name || ' ' || coalesce(name_prefix || ' ', '') || family_name)`, 'like', pattern),
+            eb(
+              sql`lower(given_name || ' ' || coalesce(name_prefix || ' ', '') || family_name)`,
+              'like',
+              pattern,
+            ),
           ]),
         );
       }
@@ -119,7 +123,11 @@ export async function listClients(
   });
 }
 
-export async function getClient(db: Kysely<DossierSchema>, ctx: RequestContext, id: string): Promise<ClientDetail> {
+export async function getClient(
+  db: Kysely<DossierSchema>,
+  ctx: RequestContext,
+  id: string,
+): Promise<ClientDetail> {
   const ura = organisationOf(ctx.actor);
   return db.transaction().execute(async (trx) => {
     const client = await trx

@@ -82,12 +82,16 @@ async function loadState(db: Db, ura: string, clientId: string, lock = false): P
   const persons: ConsentPerson[] = [
     { id: SELF, name: fullName(client.given_name, client.name_prefix, client.family_name), role: 'client' },
   ];
-  const relations = new Map<string, { relation: 'parent' | 'guardian' | 'legal-representative'; hasCustody: boolean }>();
+  const relations = new Map<
+    string,
+    { relation: 'parent' | 'guardian' | 'legal-representative'; hasCustody: boolean }
+  >();
   for (const r of related) {
     const existing = relations.get(r.id);
     // A parent can also be the legal representative: custody is what matters for 03/04.
     relations.set(r.id, {
-      relation: existing?.relation === 'legal-representative' ? r.relation : (existing?.relation ?? r.relation),
+      relation:
+        existing?.relation === 'legal-representative' ? r.relation : (existing?.relation ?? r.relation),
       hasCustody: (existing?.hasCustody ?? false) || r.has_custody,
     });
     if (!existing) {
@@ -148,7 +152,15 @@ async function loadState(db: Db, ura: string, clientId: string, lock = false): P
   const judgementRows = await db
     .selectFrom('competence_judgement as j')
     .leftJoin('staff_user as u', 'u.id', 'j.registered_by')
-    .select(['j.id', 'j.judged_on', 'j.competent', 'j.explanation', 'j.registered_by', 'j.registered_at', 'u.name'])
+    .select([
+      'j.id',
+      'j.judged_on',
+      'j.competent',
+      'j.explanation',
+      'j.registered_by',
+      'j.registered_at',
+      'u.name',
+    ])
     .where('j.client_id', '=', clientId)
     .orderBy('j.judged_on')
     .orderBy('j.registered_at')
@@ -167,20 +179,20 @@ async function loadState(db: Db, ura: string, clientId: string, lock = false): P
     custodians: [...relations.entries()]
       .filter(([, r]) => r.hasCustody && r.relation !== 'legal-representative')
       .map(([id]) => id),
-    competence: judgements.map(
-      (j): CompetenceJudgement => ({ date: j.date, competent: j.competent, by: j.registeredBy.id }),
-    ),
-    records: records.map(
-      (r): ConsentRecord => ({
-        id: r.id,
-        agreed: r.agreed,
-        by: r.sourcePerson.id === SELF ? YOUTH : r.sourcePerson.id,
-        source: r.source,
-        date: r.date,
-        endDate: r.endDate,
-        registeredAt: r.registeredAt,
-      }),
-    ),
+    competence: judgements.map((j): CompetenceJudgement => ({
+      date: j.date,
+      competent: j.competent,
+      by: j.registeredBy.id,
+    })),
+    records: records.map((r): ConsentRecord => ({
+      id: r.id,
+      agreed: r.agreed,
+      by: r.sourcePerson.id === SELF ? YOUTH : r.sourcePerson.id,
+      source: r.source,
+      date: r.date,
+      endDate: r.endDate,
+      registeredAt: r.registeredAt,
+    })),
   };
   return {
     client: { id: client.id, kind: client.kind, birthDate: client.birth_date },
@@ -198,7 +210,13 @@ export interface ConsentOverview {
   /** Who may register consent on the evaluation date, and with which source (BDS 1535). */
   whoMayConsent: Array<{ personId: string; name: string; sources: ConsentSource[] }>;
   /** A 12th or 16th birthday within three months, and the decision then with today's records. */
-  upcoming: Array<{ date: IsoDate; age: 12 | 16; decisionNow: string; decisionThen: string; explanation: string }>;
+  upcoming: Array<{
+    date: IsoDate;
+    age: 12 | 16;
+    decisionNow: string;
+    decisionThen: string;
+    explanation: string;
+  }>;
   persons: ConsentPerson[];
   records: StoredConsentRecord[];
 }
@@ -215,9 +233,19 @@ export async function getConsentOverview(
     const state = await loadState(trx, ura, clientId);
     const on = options.on ?? options.today;
     if (compareIsoDates(on, state.client.birthDate) < 0) {
-      throw new ProblemError(422, 'rule-violation', 'Ongeldige datum', 'De datum ligt vóór de geboortedatum.', [
-        { field: 'querystring.on', rule: 'not-before-birth', message: 'De datum ligt vóór de geboortedatum.' },
-      ]);
+      throw new ProblemError(
+        422,
+        'rule-violation',
+        'Ongeldige datum',
+        'De datum ligt vóór de geboortedatum.',
+        [
+          {
+            field: 'querystring.on',
+            rule: 'not-before-birth',
+            message: 'De datum ligt vóór de geboortedatum.',
+          },
+        ],
+      );
     }
     const evaluation = evaluateConsent(state.input, on);
     await appendAudit(trx, {
@@ -239,10 +267,7 @@ export async function getConsentOverview(
   });
 }
 
-function whoMayConsent(
-  state: ConsentState,
-  evaluation: ConsentEvaluation,
-): ConsentOverview['whoMayConsent'] {
+function whoMayConsent(state: ConsentState, evaluation: ConsentEvaluation): ConsentOverview['whoMayConsent'] {
   const youthAdult = state.client.kind === 'client' || evaluation.ageBand === '16-plus';
   const competent = evaluation.competent !== false;
   const result: ConsentOverview['whoMayConsent'] = [];
@@ -279,7 +304,13 @@ function upcomingBirthdays(state: ConsentState, today: IsoDate): ConsentOverview
       then === now
         ? `Met de huidige registraties blijft het besluit "${label(now)}".`
         : `Met de huidige registraties wordt het besluit dan "${label(then)}" (nu "${label(now)}").`;
-    result.push({ date: birthday, age, decisionNow: now, decisionThen: then, explanation: `${who} ${change}` });
+    result.push({
+      date: birthday,
+      age,
+      decisionNow: now,
+      decisionThen: then,
+      explanation: `${who} ${change}`,
+    });
   }
   return result;
 }
@@ -353,20 +384,26 @@ export async function registerConsentRecord(
         {
           field: 'body.sourcePersonId',
           rule: 'known-related-person',
-          message: 'Deze persoon is niet bekend als ouder, gezaghebbende of wettelijk vertegenwoordiger van de cliënt.',
+          message:
+            'Deze persoon is niet bekend als ouder, gezaghebbende of wettelijk vertegenwoordiger van de cliënt.',
         },
       ]);
     }
     const violations = checkConsentRegistration(
       body,
       person,
-      { kind: state.client.kind, birthDate: state.client.birthDate, competence: state.input.competence ?? [] },
+      {
+        kind: state.client.kind,
+        birthDate: state.client.birthDate,
+        competence: state.input.competence ?? [],
+      },
       today,
     ).map((v) => ({ ...v, field: `body.${v.field}` }));
 
     const capacity = capacityOf(body.source);
     const previous = state.records.filter(
-      (r) => r.sourcePerson.id === body.sourcePersonId && capacityOf(r.source) === capacity && r.endDate === null,
+      (r) =>
+        r.sourcePerson.id === body.sourcePersonId && capacityOf(r.source) === capacity && r.endDate === null,
     );
     for (const p of previous) {
       if (compareIsoDates(body.date, p.date) < 0) {
@@ -492,4 +529,3 @@ function refusal(errors: FieldError[]): ProblemError {
 function fullName(given: string, prefix: string | null, family: string): string {
   return [given, prefix, family].filter(Boolean).join(' ');
 }
-

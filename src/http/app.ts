@@ -122,7 +122,12 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   app.get(
     '/health',
-    { schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), service: z.string() }) } } },
+    {
+      schema: {
+        tags: ['system'],
+        response: { 200: z.object({ status: z.literal('ok'), service: z.string() }) },
+      },
+    },
     async () => {
       await options.healthCheck();
       return { status: 'ok' as const, service: options.service };
@@ -139,7 +144,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     '/api/session',
     { schema: { tags: ['session'], response: { 200: SessionSchema } } },
     async (request) => {
-      if (!request.actor) throw new ProblemError(401, 'unauthenticated', 'Niet aangemeld', 'Meld u eerst aan.');
+      if (!request.actor)
+        throw new ProblemError(401, 'unauthenticated', 'Niet aangemeld', 'Meld u eerst aan.');
       return { user: request.actor };
     },
   );
@@ -178,7 +184,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     await app.register(fastifyStatic, { root, index: 'index.html', wildcard: true });
   } else {
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type('text/plain; charset=utf-8').send(`Web build ontbreekt (${root}). Voer "npm run build" uit.`),
+      reply
+        .type('text/plain; charset=utf-8')
+        .send(`Web build ontbreekt (${root}). Voer "npm run build" uit.`),
     );
   }
   return app;
@@ -211,7 +219,8 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       ...base,
     };
   }
-  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (status === 500) {
     return { type: problemType('internal'), title: 'Interne fout', status, ...base };
   }

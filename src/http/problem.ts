@@ -44,7 +44,12 @@ export class ProblemError extends Error {
 }
 
 export const notFound = (what: string): ProblemError =>
-  new ProblemError(404, 'not-found', 'Niet gevonden', `${what} bestaat niet of is niet zichtbaar voor uw organisatie.`);
+  new ProblemError(
+    404,
+    'not-found',
+    'Niet gevonden',
+    `${what} bestaat niet of is niet zichtbaar voor uw organisatie.`,
+  );
 
 /** A refusal by a business rule: 422 naming the field and the rule. */
 export const ruleViolation = (field: string, rule: string, message: string): ProblemError =>

@@ -40,7 +40,10 @@ export class SessionSigner {
     const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     try {
-      const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { u?: unknown; e?: unknown };
+      const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+        u?: unknown;
+        e?: unknown;
+      };
       if (typeof parsed.u !== 'string' || typeof parsed.e !== 'number' || parsed.e < now) return null;
       return parsed.u;
     } catch {

@@ -14,18 +14,26 @@ export interface MunicipalityPopulation {
 export async function populationByMunicipality(
   db: Kysely<RegistrySchema>,
   input: { today: string; actor: Actor; requestId: string; only?: string | undefined },
-): Promise<{ items: MunicipalityPopulation[]; totals: { persons: number; youth: number; municipalities: number } }> {
+): Promise<{
+  items: MunicipalityPopulation[];
+  totals: { persons: number; youth: number; municipalities: number };
+}> {
   return db.transaction().execute(async (trx) => {
     let query = trx
       .selectFrom('municipality as m')
       .leftJoin('person as p', (join) =>
-        join.onRef('p.municipality_code', '=', 'm.code').on('p.deceased_on', 'is', null).on('p.emigrated_on', 'is', null),
+        join
+          .onRef('p.municipality_code', '=', 'm.code')
+          .on('p.deceased_on', 'is', null)
+          .on('p.emigrated_on', 'is', null),
       )
       .select((eb) => [
         'm.code',
         'm.name',
         eb.fn.count<number>('p.id').as('persons'),
-        sql<number>`count(p.id) filter (where p.birth_date > ${input.today}::date - interval '18 years')`.as('youth'),
+        sql<number>`count(p.id) filter (where p.birth_date > ${input.today}::date - interval '18 years')`.as(
+          'youth',
+        ),
       ])
       .groupBy(['m.code', 'm.name'])
       .orderBy('m.name');
@@ -39,7 +47,12 @@ export async function populationByMunicipality(
       subjectId: input.only ?? null,
       requestId: input.requestId,
     });
-    const items = rows.map((r) => ({ code: r.code, name: r.name, persons: Number(r.persons), youth: Number(r.youth) }));
+    const items = rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      persons: Number(r.persons),
+      youth: Number(r.youth),
+    }));
     return {
       items,
       totals: {

@@ -92,7 +92,9 @@ describe.each(BACKENDS)('database on %s', (backend) => {
       .insertInto('audit_event')
       .values({ actor_id: 'tester', organisation_ura: null, action: 'test', subject_type: 'none' })
       .execute();
-    await expect(db.updateTable('audit_event').set({ action: 'forged' }).execute()).rejects.toThrow(/append-only/);
+    await expect(db.updateTable('audit_event').set({ action: 'forged' }).execute()).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.deleteFrom('audit_event').execute()).rejects.toThrow(/append-only/);
     const rows = await db.selectFrom('audit_event').select('action').execute();
     expect(rows).toEqual([{ action: 'test' }]);

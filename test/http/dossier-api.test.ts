@@ -29,9 +29,14 @@ describe.each(BACKENDS)('dossier HTTP API on %s', (backend) => {
 
   it('answers /health and publishes OpenAPI with the client routes', async () => {
     expect((await app.inject('/health')).json()).toEqual({ status: 'ok', service: 'dossier' });
-    const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await app.inject('/openapi.json')).json() as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/clients', '/api/clients/{id}', '/health']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/clients', '/api/clients/{id}', '/health']),
+    );
     const docs = await app.inject('/docs/');
     expect(docs.statusCode).toBe(200);
   });
@@ -51,7 +56,9 @@ describe.each(BACKENDS)('dossier HTTP API on %s', (backend) => {
     const list = (await app.inject({ url: '/api/clients', headers: { cookie } })).json();
     expect(list.total).toBe(3);
     expect(list.items.map((c: { id: string }) => c.id).sort()).toEqual([...ids.a].sort());
-    const other = (await app.inject({ url: '/api/clients', headers: { cookie: await signIn(app, USER_B) } })).json();
+    const other = (
+      await app.inject({ url: '/api/clients', headers: { cookie: await signIn(app, USER_B) } })
+    ).json();
     expect(other.items.map((c: { id: string }) => c.id)).toEqual(ids.b);
   });
 
@@ -61,7 +68,9 @@ describe.each(BACKENDS)('dossier HTTP API on %s', (backend) => {
     expect(byName.items.map((c: { familyName: string }) => c.familyName)).toEqual(['Jansen']);
     const byBsn = (await app.inject({ url: '/api/clients?search=1234', headers: { cookie } })).json();
     expect(byBsn.items.map((c: { givenName: string }) => c.givenName)).toEqual(['Emma']);
-    const injection = (await app.inject({ url: "/api/clients?search=%27%20or%201%3D1--", headers: { cookie } })).json();
+    const injection = (
+      await app.inject({ url: '/api/clients?search=%27%20or%201%3D1--', headers: { cookie } })
+    ).json();
     expect(injection.total).toBe(0);
     const page = (await app.inject({ url: '/api/clients?limit=2&offset=2', headers: { cookie } })).json();
     expect(page).toMatchObject({ total: 3 });
@@ -82,9 +91,13 @@ describe.each(BACKENDS)('dossier HTTP API on %s', (backend) => {
     const cookie = await signIn(app, USER_A);
     const badLimit = await app.inject({ url: '/api/clients?limit=0', headers: { cookie } });
     expect(badLimit.statusCode).toBe(400);
-    expect(badLimit.json().errors).toEqual([expect.objectContaining({ field: 'querystring.limit', rule: 'too_small' })]);
+    expect(badLimit.json().errors).toEqual([
+      expect.objectContaining({ field: 'querystring.limit', rule: 'too_small' }),
+    ]);
     const badId = await app.inject({ url: '/api/clients/not-a-uuid', headers: { cookie } });
-    expect(badId.json().errors).toEqual([expect.objectContaining({ field: 'params.id', rule: 'invalid_format' })]);
+    expect(badId.json().errors).toEqual([
+      expect.objectContaining({ field: 'params.id', rule: 'invalid_format' }),
+    ]);
     const badJson = await app.inject({
       method: 'POST',
       url: '/api/session',
@@ -93,21 +106,33 @@ describe.each(BACKENDS)('dossier HTTP API on %s', (backend) => {
     });
     expect(badJson.statusCode).toBe(400);
     expect(badJson.headers['content-type']).toMatch(/problem\+json/);
-    const unknownUser = await app.inject({ method: 'POST', url: '/api/session', payload: { userId: 'nobody' } });
+    const unknownUser = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { userId: 'nobody' },
+    });
     expect(unknownUser.statusCode).toBe(422);
     expect(unknownUser.json().errors[0]).toMatchObject({ field: 'body.userId', rule: 'known-user' });
   });
 
   it('writes every read of client data to the audit trail', async () => {
     const cookie = await signIn(app, USER_B);
-    await app.inject({ url: `/api/clients/${ids.b[0]}`, headers: { cookie, 'x-request-id': 'audit-check-1' } });
+    await app.inject({
+      url: `/api/clients/${ids.b[0]}`,
+      headers: { cookie, 'x-request-id': 'audit-check-1' },
+    });
     const events = await test.database.db
       .selectFrom('audit_event')
       .selectAll()
       .where('request_id', '=', 'audit-check-1')
       .execute();
     expect(events).toEqual([
-      expect.objectContaining({ actor_id: USER_B, organisation_ura: '10000002', action: 'client.read', subject_id: ids.b[0] }),
+      expect.objectContaining({
+        actor_id: USER_B,
+        organisation_ura: '10000002',
+        action: 'client.read',
+        subject_id: ids.b[0],
+      }),
     ]);
   });
 });

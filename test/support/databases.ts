@@ -12,7 +12,8 @@ export type BackendKind = (typeof BACKENDS)[number];
 type Schemas = { dossier: DossierSchema; registry: RegistrySchema };
 
 /** The local server for tests; CI starts it. A throwaway database is created per test database. */
-export const TEST_POSTGRES_URL = process.env.RVP_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_POSTGRES_URL =
+  process.env.RVP_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase<S extends ServiceName> {
   database: Database<Schemas[S]>;
@@ -43,7 +44,10 @@ export async function createTestDatabase<S extends ServiceName>(
   service: S,
 ): Promise<TestDatabase<S>> {
   if (backend === 'pglite') {
-    const database = await openDatabase<Schemas[S]>({ kind: 'pglite', loadDataDir: await pgliteTemplate(service) });
+    const database = await openDatabase<Schemas[S]>({
+      kind: 'pglite',
+      loadDataDir: await pgliteTemplate(service),
+    });
     // The template is migrated already; this proves the migrations table is there and up to date.
     await migrate(database, service);
     return { database, drop: () => database.close() };

@@ -18,4 +18,9 @@ export {
 } from './case-file.js';
 export type { CaseFileProblem, ConsentCase } from './case-file.js';
 export { checkCompetenceJudgement, checkConsentRegistration } from './registration.js';
-export type { ConsentRegistration, RegistrationSubject, RuleViolation, SourcePerson } from './registration.js';
+export type {
+  ConsentRegistration,
+  RegistrationSubject,
+  RuleViolation,
+  SourcePerson,
+} from './registration.js';

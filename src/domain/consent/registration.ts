@@ -57,7 +57,11 @@ export function checkConsentRegistration(
       if (person.kind !== 'self') {
         refuse('source', 'source-01-only-from-client', 'Bron 01 is alleen voor de cliënt/jeugdige zelf.');
       } else if (age < 12 && !adultClient) {
-        refuse('source', 'source-01-from-12', 'Een jeugdige kan pas vanaf 12 jaar zelf toestemming geven (bron 01).');
+        refuse(
+          'source',
+          'source-01-from-12',
+          'Een jeugdige kan pas vanaf 12 jaar zelf toestemming geven (bron 01).',
+        );
       }
       break;
     case '03':
@@ -103,11 +107,16 @@ export function checkCompetenceJudgement(
 ): RuleViolation[] {
   const violations: RuleViolation[] = [];
   if (compareIsoDates(judgement.date, today) > 0) {
-    violations.push({ field: 'date', rule: 'no-future-date', message: 'Een beoordeling kan niet in de toekomst liggen.' });
+    violations.push({
+      field: 'date',
+      rule: 'no-future-date',
+      message: 'Een beoordeling kan niet in de toekomst liggen.',
+    });
   }
   if (
     subject.kind === 'youth' &&
-    (compareIsoDates(judgement.date, subject.birthDate) < 0 || ageInYears(subject.birthDate, judgement.date) < 12)
+    (compareIsoDates(judgement.date, subject.birthDate) < 0 ||
+      ageInYears(subject.birthDate, judgement.date) < 12)
   ) {
     violations.push({
       field: 'date',
