@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DossierSchema } from '../dossier/schema.js';
+import { addDays, nthBirthday } from '../domain/dates/index.js';
 import { municipalities } from '../domain/geo/municipalities.js';
 import type { RegistrySchema } from '../registry/schema.js';
 import { generatePopulation, type GeneratedClient } from './generator.js';
@@ -109,7 +110,7 @@ export async function loadDemoData(
   let batch: GeneratedClient[] = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    relatedPersons += await writeDossierBatch(dossier, batch);
+    relatedPersons += await writeDossierBatch(dossier, batch, options.referenceDate);
     await writeRegistryBatch(registry, batch);
     clients += batch.length;
     batch = [];
@@ -130,8 +131,10 @@ export async function loadDemoData(
 async function writeDossierBatch(
   dossier: Database<DossierSchema>,
   batch: GeneratedClient[],
+  referenceDate: string,
 ): Promise<number> {
   const clientRows: Array<Insertable<DossierSchema['client']>> = [];
+  const consentRows: Array<Insertable<DossierSchema['consent_record']>> = [];
   const personRows: Array<Insertable<DossierSchema['related_person']>> = [];
   const relationRows: Array<Insertable<DossierSchema['client_relation']>> = [];
   for (const p of batch) {
@@ -155,8 +158,10 @@ async function writeDossierBatch(
       city: p.address.city,
       municipality_code: p.address.municipalityCode,
     });
+    const custodianIds: string[] = [];
     for (const c of p.custodians) {
       const personId = randomUUID();
+      if (c.hasCustody) custodianIds.push(personId);
       personRows.push({
         id: personId,
         organisation_ura: p.organisationUra,
@@ -174,6 +179,7 @@ async function writeDossierBatch(
         has_custody: c.hasCustody,
       });
     }
+    consentRows.push(...demoConsent(p, id, custodianIds, referenceDate));
   }
   await dossier.db.transaction().execute(async (trx) => {
     await trx.insertInto('client').values(clientRows).execute();
@@ -181,6 +187,7 @@ async function writeDossierBatch(
       await trx.insertInto('related_person').values(personRows).execute();
       await trx.insertInto('client_relation').values(relationRows).execute();
     }
+    if (consentRows.length > 0) await trx.insertInto('consent_record').values(consentRows).execute();
   });
   return personRows.length;
 }
@@ -211,4 +218,57 @@ async function writeRegistryBatch(
     )
     .onConflict((oc) => oc.column('bsn').doNothing())
     .execute();
+}
+
+/**
+ * Some consent history so the demo shows every outcome: most custodians agreed (03) after birth,
+ * most youth of 12+ agreed themselves after their 12th birthday, a few custodians said no, and
+ * some never answered. Deterministic per person (by index), registered by the demo loader.
+ */
+function demoConsent(
+  p: GeneratedClient,
+  clientId: string,
+  custodianIds: string[],
+  referenceDate: string,
+): Array<Insertable<DossierSchema['consent_record']>> {
+  const roll = (p.index * 2_654_435_761) % 100;
+  const base = { client_id: clientId, organisation_ura: p.organisationUra, registered_by: 'demo-data' };
+  const notAfterToday = (date: string) => (date > referenceDate ? referenceDate : date);
+  const rows: Array<Insertable<DossierSchema['consent_record']>> = [];
+  if (p.kind === 'client') {
+    if (roll < 60) {
+      rows.push({
+        ...base,
+        agreed: true,
+        source_person_id: null,
+        source: '01',
+        consent_date: notAfterToday(addDays(p.birthDate, 365 * 20)),
+        method: 'written',
+      });
+    }
+    return rows;
+  }
+  const custodian = custodianIds[0];
+  if (custodian && roll < 62) {
+    rows.push({
+      ...base,
+      agreed: roll < 55,
+      source_person_id: custodian,
+      source: '03',
+      consent_date: notAfterToday(addDays(p.birthDate, 60)),
+      method: roll % 2 === 0 ? 'written' : 'verbal',
+    });
+  }
+  const twelfth = nthBirthday(p.birthDate, 12);
+  if (roll < 45 && twelfth <= referenceDate) {
+    rows.push({
+      ...base,
+      agreed: true,
+      source_person_id: null,
+      source: '01',
+      consent_date: notAfterToday(addDays(twelfth, 30)),
+      method: 'portal',
+    });
+  }
+  return rows;
 }
