@@ -13,6 +13,7 @@ export interface DossierAppOptions {
   database: Database<DossierSchema>;
   sessionSecret?: string;
   logLevel?: string;
+  logStream?: import('pino').DestinationStream;
   /** Today in the Netherlands; injectable so tests can stand on a chosen day. */
   today?: () => string;
 }
@@ -58,6 +59,7 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
     },
     ...(options.sessionSecret ? { sessionSecret: options.sessionSecret } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.logStream ? { logStream: options.logStream } : {}),
   });
 
   const context = (request: { actor: Actor | null; id: string }): RequestContext => ({

@@ -13,6 +13,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { pino, type DestinationStream } from 'pino';
 import { z } from 'zod';
 import { loggerOptions } from './logger.js';
 import { ProblemError, problemType, type FieldError, type Problem } from './problem.js';
@@ -28,7 +29,7 @@ export type App = FastifyInstance<
   import('node:http').Server,
   import('node:http').IncomingMessage,
   import('node:http').ServerResponse,
-  import('fastify').FastifyBaseLogger,
+  import('pino').Logger,
   ZodTypeProvider
 >;
 
@@ -42,6 +43,8 @@ export interface AppOptions {
   listDemoUsers(): Promise<Actor[]>;
   sessionSecret?: string;
   logLevel?: string;
+  /** Where logs go (default stdout); tests capture them to prove they hold no personal data. */
+  logStream?: DestinationStream;
   /** Checks the database for /health. */
   healthCheck(): Promise<void>;
 }
@@ -57,7 +60,7 @@ const PUBLIC_API = new Set(['/api/session', '/api/demo-users']);
 /** One Fastify app per service with the parts every service shares. */
 export async function createApp(options: AppOptions): Promise<App> {
   const app = Fastify({
-    logger: loggerOptions(options.service, options.logLevel),
+    loggerInstance: pino(loggerOptions(options.service, options.logLevel), options.logStream ?? pino.destination(1)),
     bodyLimit: 1_048_576,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

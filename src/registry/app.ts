@@ -10,6 +10,7 @@ export interface RegistryAppOptions {
   database: Database<RegistrySchema>;
   sessionSecret?: string;
   logLevel?: string;
+  logStream?: import('pino').DestinationStream;
   /** Today, for age bands; injectable so tests are stable. */
   today?: () => string;
 }
@@ -45,6 +46,7 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Ap
     },
     ...(options.sessionSecret ? { sessionSecret: options.sessionSecret } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.logStream ? { logStream: options.logStream } : {}),
   });
 
   app.get(
