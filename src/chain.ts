@@ -21,6 +21,8 @@ export interface ChainOptions {
 export interface RunningChain {
   dossierUrl: string;
   registryUrl: string;
+  /** The dossier's outbox sender: run the nightly delivery on demand. */
+  sender: NonNullable<RunningService['sender']>;
   demoLoaded: number;
   services: RunningService[];
   close(): Promise<void>;
@@ -68,10 +70,14 @@ export async function startChainWithConfig(
   }
   const registry = await startService(config, 'registry', registryDb);
   const dossier = await startService(config, 'dossier', dossierDb);
+  // Ports may have been chosen at start (0): tell each service where its peer really is.
+  dossier.setPeerUrl(registry.url);
+  registry.setPeerUrl(`${dossier.url}/.well-known/jwks.json`);
   return {
     dossierUrl: dossier.url,
     registryUrl: registry.url,
     demoLoaded,
+    sender: dossier.sender!,
     services: [dossier, registry],
     close: async () => {
       await dossier.close();

@@ -12,6 +12,12 @@ export interface Config {
   demoSize: number;
   demoSeed: number;
   logLevel: string;
+  /** Where the dossier delivers messages (REGISTRY_URL). */
+  registryUrl: string;
+  /** The JWKS the registry trusts for signed messages (DOSSIER_JWKS_URL). */
+  dossierJwksUrl: string;
+  nightlyAt: string;
+  exchangePollMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,6 +37,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSize: positiveInt(env.RVP_DEMO_SIZE, 2000),
     demoSeed: positiveInt(env.RVP_DEMO_SEED, 2025),
     logLevel: env.LOG_LEVEL ?? 'info',
+    registryUrl: env.REGISTRY_URL ?? `http://127.0.0.1:${port(env.REGISTRY_PORT, 3002)}`,
+    dossierJwksUrl:
+      env.DOSSIER_JWKS_URL ?? `http://127.0.0.1:${port(env.DOSSIER_PORT, 3001)}/.well-known/jwks.json`,
+    nightlyAt: env.RVP_NIGHTLY_AT ?? '02:00',
+    exchangePollMs: positiveInt(env.RVP_EXCHANGE_POLL_SECONDS, 30) * 1000,
   };
 }
 

@@ -6,6 +6,11 @@ import { migrate, type ServiceName } from './db/migrate.js';
 import { createDossierApp } from './dossier/app.js';
 import type { DossierSchema } from './dossier/schema.js';
 import { createRegistryApp } from './registry/app.js';
+import { isoDateInZone } from './domain/dates/index.js';
+import { ensureSigningKeys } from './exchange/keys.js';
+import { ExchangeScheduler } from './exchange/scheduler.js';
+import { ExchangeSender } from './exchange/sender.js';
+import { remoteKeys } from './exchange/signing.js';
 import type { RegistrySchema } from './registry/schema.js';
 
 type Schemas = { dossier: DossierSchema; registry: RegistrySchema };
@@ -31,6 +36,10 @@ export interface RunningService {
   service: ServiceName;
   url: string;
   app: App;
+  /** Dossier only: the outbox sender (tests and the CLI drive it directly). */
+  sender?: ExchangeSender;
+  /** Late binding when both run in one process on ports chosen at start. */
+  setPeerUrl(url: string): void;
   database: Pick<Database<unknown>, 'backend' | 'close'>;
   close(): Promise<void>;
 }
@@ -46,17 +55,58 @@ export async function startService(
     logLevel: config.logLevel,
     ...(config.sessionSecret ? { sessionSecret: config.sessionSecret } : {}),
   };
-  const app =
-    service === 'dossier'
-      ? await createDossierApp({ database: db as Database<DossierSchema>, ...common })
-      : await createRegistryApp({ database: db as Database<RegistrySchema>, ...common });
+  // The peer: the dossier delivers to the registry; the registry trusts the dossier's published keys.
+  let peerUrl = service === 'dossier' ? config.registryUrl : config.dossierJwksUrl;
+  let app: App;
+  let sender: ExchangeSender | undefined;
+  let scheduler: ExchangeScheduler | undefined;
+  if (service === 'dossier') {
+    const dossierDb = db as Database<DossierSchema>;
+    await ensureSigningKeys(dossierDb.db);
+    const today = () => isoDateInZone(new Date());
+    sender = new ExchangeSender({ db: dossierDb.db, registryUrl: () => peerUrl, today });
+    app = await createDossierApp({
+      database: dossierDb,
+      ...common,
+      today,
+      exchange: { registryUrl: () => peerUrl, sender },
+    });
+    sender.useLogger(app.log);
+  } else {
+    let keys = remoteKeys(peerUrl);
+    let keysFor = peerUrl;
+    app = await createRegistryApp({
+      database: db as Database<RegistrySchema>,
+      ...common,
+      trustedKeys: () => {
+        if (keysFor !== peerUrl) {
+          keys = remoteKeys(peerUrl);
+          keysFor = peerUrl;
+        }
+        return keys;
+      },
+    });
+  }
   const address = await app.listen({ host: config.host, port: config.ports[service] });
+  if (sender) {
+    scheduler = new ExchangeScheduler(sender, {
+      nightlyAt: config.nightlyAt,
+      pollMs: config.exchangePollMs,
+      log: app.log,
+    });
+    scheduler.start();
+  }
   return {
     service,
     url: address.replace('[::1]', 'localhost'),
     app,
+    ...(sender ? { sender } : {}),
+    setPeerUrl: (url) => {
+      peerUrl = url;
+    },
     database: db,
     close: async () => {
+      await scheduler?.stop();
       await app.close();
       await db.close();
     },

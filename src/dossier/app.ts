@@ -7,6 +7,8 @@ import { createApp, type App } from '../http/app.js';
 import type { Actor } from '../http/session.js';
 import { getClient, listClients, type RequestContext } from './clients.js';
 import { registerConsentRoutes } from './consent-routes.js';
+import { registerExchangeRoutes, type DossierExchange } from './exchange-routes.js';
+import { ExchangeSender } from '../exchange/sender.js';
 import type { DossierSchema } from './schema.js';
 
 export interface DossierAppOptions {
@@ -16,6 +18,8 @@ export interface DossierAppOptions {
   logStream?: import('pino').DestinationStream;
   /** Today in the Netherlands; injectable so tests can stand on a chosen day. */
   today?: () => string;
+  /** Delivery to the registry; without it, messages wait in the outbox. */
+  exchange?: DossierExchange;
 }
 
 const Uuid = z.uuid();
@@ -54,6 +58,7 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
       const users = await Promise.all(ids.map((r) => findUser(r.id)));
       return users.filter((u): u is Actor => u !== null);
     },
+    machinePaths: ['/.well-known/'],
     healthCheck: async () => {
       await sql`select 1`.execute(db);
     },
@@ -121,7 +126,24 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
     },
   );
 
-  registerConsentRoutes(app, db, options.today ?? (() => isoDateInZone(new Date())));
+  const today = options.today ?? (() => isoDateInZone(new Date()));
+  const exchange: DossierExchange = options.exchange ?? {
+    registryUrl: () => process.env.REGISTRY_URL ?? 'http://127.0.0.1:3002',
+    sender: new ExchangeSender({
+      db,
+      registryUrl: () => process.env.REGISTRY_URL ?? 'http://127.0.0.1:3002',
+      today,
+    }),
+  };
+  // Repairs after a consent gain go out the same day: start a delivery now, without making the
+  // professional wait for the registry.
+  const kick = () => {
+    exchange.sender
+      .deliverDue()
+      .catch((error: unknown) => app.log.warn({ err: error }, 'immediate delivery failed'));
+  };
+  registerConsentRoutes(app, db, today, kick);
+  registerExchangeRoutes(app, db, today, exchange);
   return app;
 }
 

@@ -66,7 +66,12 @@ const Judgement = z.object({
 });
 
 /** Consent API of the dossier (R-C1..R-C8): the decision with its path, history, and registration. */
-export function registerConsentRoutes(app: App, db: Kysely<DossierSchema>, today: () => string): void {
+export function registerConsentRoutes(
+  app: App,
+  db: Kysely<DossierSchema>,
+  today: () => string,
+  onRepairsQueued: () => void,
+): void {
   const ctx = (request: { actor: unknown; id: string }) => ({
     actor: request.actor as NonNullable<Parameters<typeof getConsentOverview>[1]['actor']>,
     requestId: request.id,
@@ -154,12 +159,18 @@ export function registerConsentRoutes(app: App, db: Kysely<DossierSchema>, today
           note: z.string().max(2000).optional(),
         }),
         response: {
-          201: z.object({ record: StoredRecord, evaluation: Evaluation, ended: z.array(z.string()) }),
+          201: z.object({
+            record: StoredRecord,
+            evaluation: Evaluation,
+            ended: z.array(z.string()),
+            repairsQueued: z.number().describe('personalised repairs queued for today (R-C5)'),
+          }),
         },
       },
     },
     async (request, reply) => {
       const result = await registerConsentRecord(db, ctx(request), request.params.id, request.body, today());
+      if (result.repairsQueued > 0) onRepairsQueued();
       return reply.code(201).send(result);
     },
   );
@@ -176,7 +187,9 @@ export function registerConsentRoutes(app: App, db: Kysely<DossierSchema>, today
           competent: z.boolean(),
           explanation: z.string().trim().min(1).max(2000).describe('bijzonderheden wilsontwikkeling'),
         }),
-        response: { 201: z.object({ judgement: Judgement, evaluation: Evaluation }) },
+        response: {
+          201: z.object({ judgement: Judgement, evaluation: Evaluation, repairsQueued: z.number() }),
+        },
       },
     },
     async (request, reply) => {

@@ -15,6 +15,7 @@ import {
   type ConsentSource,
   type SourcePerson,
 } from '../domain/consent/index.js';
+import { enqueueRepairs } from '../exchange/outbox.js';
 import { notFound, ProblemError, type FieldError } from '../http/problem.js';
 import { organisationOf, type RequestContext } from './clients.js';
 import type { ConsentMethod, DossierSchema } from './schema.js';
@@ -247,7 +248,7 @@ export async function getConsentOverview(
         ],
       );
     }
-    const evaluation = evaluateConsent(state.input, on);
+    const evaluation = withNames(evaluateConsent(state.input, on), state.persons);
     await appendAudit(trx, {
       actorId: ctx.actor.userId,
       organisationUra: ura,
@@ -315,6 +316,17 @@ function upcomingBirthdays(state: ConsentState, today: IsoDate): ConsentOverview
   return result;
 }
 
+/** The tree names people by id; a professional reads names. Ids are UUIDs, so replacing is exact. */
+function withNames(evaluation: ConsentEvaluation, persons: ConsentPerson[]): ConsentEvaluation {
+  const named = (text: string) =>
+    persons.reduce((t, p) => (p.id === SELF ? t : t.split(p.id).join(p.name)), text);
+  return {
+    ...evaluation,
+    path: evaluation.path.map((step) => ({ question: named(step.question), answer: named(step.answer) })),
+    ignoredRecords: evaluation.ignoredRecords.map((r) => ({ ...r, explanation: named(r.explanation) })),
+  };
+}
+
 const label = (decision: string): string => (decision === 'toestemming' ? 'toestemming' : 'geen toestemming');
 
 export interface ConsentHistory {
@@ -369,10 +381,16 @@ export async function registerConsentRecord(
   clientId: string,
   body: NewConsentRecord,
   today: IsoDate,
-): Promise<{ record: StoredConsentRecord; evaluation: ConsentEvaluation; ended: string[] }> {
+): Promise<{
+  record: StoredConsentRecord;
+  evaluation: ConsentEvaluation;
+  ended: string[];
+  repairsQueued: number;
+}> {
   const ura = organisationOf(ctx.actor);
   return db.transaction().execute(async (trx) => {
     const state = await loadState(trx, ura, clientId, true);
+    const before = evaluateConsent(state.input, today).decision;
     const person: SourcePerson | undefined =
       body.sourcePersonId === SELF
         ? { kind: 'self' }
@@ -453,10 +471,12 @@ export async function registerConsentRecord(
       requestId: ctx.requestId,
     });
     const after = await loadState(trx, ura, clientId);
+    const evaluation = withNames(evaluateConsent(after.input, today), after.persons);
     return {
       record: after.records.find((r) => r.id === inserted.id)!,
-      evaluation: evaluateConsent(after.input, today),
+      evaluation,
       ended: previous.map((p) => p.id),
+      repairsQueued: await repairsOnGain(trx, ura, clientId, before, evaluation.decision),
     };
   });
 }
@@ -467,7 +487,7 @@ export async function registerCompetenceJudgement(
   clientId: string,
   body: { date: IsoDate; competent: boolean; explanation: string },
   today: IsoDate,
-): Promise<{ judgement: StoredJudgement; evaluation: ConsentEvaluation }> {
+): Promise<{ judgement: StoredJudgement; evaluation: ConsentEvaluation; repairsQueued: number }> {
   const ura = organisationOf(ctx.actor);
   if (ctx.actor.role !== 'jgz-professional') {
     throw new ProblemError(
@@ -479,6 +499,7 @@ export async function registerCompetenceJudgement(
   }
   return db.transaction().execute(async (trx) => {
     const state = await loadState(trx, ura, clientId, true);
+    const before = evaluateConsent(state.input, today).decision;
     const violations = checkCompetenceJudgement(body, state.client, today).map((v) => ({
       ...v,
       field: `body.${v.field}`,
@@ -505,11 +526,24 @@ export async function registerCompetenceJudgement(
       requestId: ctx.requestId,
     });
     const after = await loadState(trx, ura, clientId);
+    const evaluation = withNames(evaluateConsent(after.input, today), after.persons);
     return {
       judgement: after.judgements.find((j) => j.id === inserted.id)!,
-      evaluation: evaluateConsent(after.input, today),
+      evaluation,
+      repairsQueued: await repairsOnGain(trx, ura, clientId, before, evaluation.decision),
     };
   });
+}
+
+/** R-C5: from no consent to consent, today: personalised repairs for what went out anonymously. */
+async function repairsOnGain(
+  trx: Db,
+  ura: string,
+  clientId: string,
+  before: ConsentEvaluation['decision'],
+  after: ConsentEvaluation['decision'],
+): Promise<number> {
+  return before === 'geen-toestemming' && after === 'toestemming' ? enqueueRepairs(trx, ura, clientId) : 0;
 }
 
 function capacityOf(source: ConsentSource): 'self' | 'custodian' | 'legal-representative' {
@@ -528,4 +562,25 @@ function refusal(errors: FieldError[]): ProblemError {
 
 function fullName(given: string, prefix: string | null, family: string): string {
   return [given, prefix, family].filter(Boolean).join(' ');
+}
+
+/**
+ * The decision for the exchange (no audit: machine use by the sender) and, with consent, the date
+ * from which it holds without interruption (R-C7: the registry may learn that date).
+ */
+export async function consentForExchange(
+  db: Db,
+  ura: string,
+  clientId: string,
+  today: IsoDate,
+): Promise<{ decision: ConsentEvaluation['decision']; since: IsoDate | null }> {
+  const state = await loadState(db, ura, clientId);
+  const evaluation = evaluateConsent(state.input, today);
+  if (evaluation.decision !== 'toestemming') return { decision: evaluation.decision, since: null };
+  const transitions =
+    compareIsoDates(today, state.client.birthDate) >= 0
+      ? consentTransitions(state.input, { from: state.client.birthDate, to: today })
+      : [];
+  const lastGain = transitions.filter((t) => t.decision === 'toestemming').at(-1);
+  return { decision: 'toestemming', since: lastGain?.date ?? today };
 }

@@ -2,7 +2,7 @@ import type { Generated } from 'kysely';
 import type { AuditEventTable, Gender } from '../db/shared-tables.js';
 
 /** Kysely types of the dossier database (migrations/dossier). */
-export interface DossierSchema extends ConsentTables {
+export interface DossierSchema extends ConsentTables, ExchangeTables {
   organisation: { ura: string; name: string };
   staff_user: {
     id: string;
@@ -88,3 +88,61 @@ export interface ConsentTables {
 }
 
 export type ConsentMethod = 'written' | 'verbal' | 'phone' | 'portal' | 'other';
+
+export interface ExchangeTables {
+  activity: {
+    id: Generated<string>;
+    organisation_ura: string;
+    client_id: string;
+    activity_id: string;
+    activity_type: string;
+    activity_date: string;
+    origin_ura: string;
+    version: Generated<number>;
+    created_by: string;
+    created_at: Generated<Date>;
+  };
+  vaccination: {
+    id: Generated<string>;
+    activity_pk: string;
+    vaccine_type: string;
+    vaccination_date: string;
+    batch_number: string;
+    performer: string;
+    location: string;
+    objection: '1' | '2' | '98' | null;
+    status: Generated<'active' | 'cancelled'>;
+    recorded_by: string;
+    recorded_at: Generated<Date>;
+    changed_by: string | null;
+    changed_at: Date | null;
+  };
+  outbox_message: {
+    id: Generated<string>;
+    organisation_ura: string;
+    activity_pk: string;
+    version: number;
+    reason: OutboxReason;
+    urgency: 'nightly' | 'immediate';
+    released: boolean;
+    state: Generated<OutboxState>;
+    attempts: Generated<number>;
+    next_attempt_at: Generated<Date>;
+    last_error: string | null;
+    sent_kind: 'personalised' | 'anonymous' | null;
+    sent_at: Date | null;
+    registry_outcome: string | null;
+    registry_reason: string | null;
+    created_at: Generated<Date>;
+  };
+  organisation_signing_key: {
+    kid: string;
+    organisation_ura: string;
+    private_jwk: unknown;
+    public_jwk: unknown;
+    created_at: Generated<Date>;
+  };
+}
+
+export type OutboxReason = 'new' | 'correction' | 'cancellation' | 'repair';
+export type OutboxState = 'queued' | 'sent' | 'held' | 'refused' | 'superseded';

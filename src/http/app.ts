@@ -45,6 +45,8 @@ export interface AppOptions {
   logLevel?: string;
   /** Where logs go (default stdout); tests capture them to prove they hold no personal data. */
   logStream?: DestinationStream;
+  /** Path prefixes of machine-to-machine endpoints that authenticate by signature, not by session. */
+  machinePaths?: string[];
   /** Checks the database for /health. */
   healthCheck(): Promise<void>;
 }
@@ -60,7 +62,10 @@ const PUBLIC_API = new Set(['/api/session', '/api/demo-users']);
 /** One Fastify app per service with the parts every service shares. */
 export async function createApp(options: AppOptions): Promise<App> {
   const app = Fastify({
-    loggerInstance: pino(loggerOptions(options.service, options.logLevel), options.logStream ?? pino.destination(1)),
+    loggerInstance: pino(
+      loggerOptions(options.service, options.logLevel),
+      options.logStream ?? pino.destination(1),
+    ),
     bodyLimit: 1_048_576,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -109,6 +114,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (!path.startsWith('/api/')) return;
     const userId = signer.verify(request.cookies[SESSION_COOKIE] ?? bearer(request));
     request.actor = userId ? await options.findUser(userId) : null;
+    if (options.machinePaths?.some((prefix) => path.startsWith(prefix))) return;
     if (!request.actor && !PUBLIC_API.has(path)) {
       throw new ProblemError(401, 'unauthenticated', 'Niet aangemeld', 'Meld u eerst aan.');
     }

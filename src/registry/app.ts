@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { createApp, type App } from '../http/app.js';
 import type { Actor } from '../http/session.js';
+import { localKeys, type KeyResolver } from '../exchange/signing.js';
+import { registerExchangeRoutes } from './exchange-routes.js';
 import { populationByMunicipality } from './population.js';
 import type { RegistrySchema } from './schema.js';
 
@@ -13,6 +15,8 @@ export interface RegistryAppOptions {
   logStream?: import('pino').DestinationStream;
   /** Today, for age bands; injectable so tests are stable. */
   today?: () => string;
+  /** The organisations' public keys the registry trusts for signed messages. */
+  trustedKeys?: () => KeyResolver;
 }
 
 /** The registry service (Praeventis analogue). */
@@ -41,6 +45,7 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Ap
       const users = await Promise.all(ids.map((r) => findUser(r.id)));
       return users.filter((u): u is Actor => u !== null);
     },
+    machinePaths: ['/api/exchange/'],
     healthCheck: async () => {
       await sql`select 1`.execute(db);
     },
@@ -73,5 +78,6 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Ap
     },
   );
 
+  registerExchangeRoutes(app, db, options.trustedKeys ?? (() => localKeys([])));
   return app;
 }

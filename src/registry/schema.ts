@@ -2,7 +2,7 @@ import type { Generated } from 'kysely';
 import type { AuditEventTable, Gender } from '../db/shared-tables.js';
 
 /** Kysely types of the registry database (migrations/registry). */
-export interface RegistrySchema {
+export interface RegistrySchema extends IntakeTables {
   municipality: { code: string; name: string; province: string };
   organisation: { ura: string; name: string };
   staff_user: {
@@ -38,3 +38,76 @@ export interface RegistrySchema {
 }
 
 export type RegistryRole = 'registry-staff' | 'registry-analyst' | 'municipality-officer';
+
+export interface IntakeTables {
+  received_activity: {
+    organisation_ura: string;
+    activity_id: string;
+    version: number;
+    kind: 'personalised' | 'anonymous';
+    received_at: Generated<Date>;
+  };
+  vaccination_event: {
+    id: Generated<string>;
+    person_id: string;
+    organisation_ura: string;
+    activity_id: string;
+    activity_type: string;
+    activity_date: string;
+    version: number;
+    vaccine_type: string;
+    vaccination_date: string;
+    batch_number: string;
+    performer: string;
+    location: string;
+    objection: string | null;
+    received_at: Generated<Date>;
+  };
+  anonymous_vaccination: {
+    id: Generated<string>;
+    organisation_ura: string;
+    activity_id: string;
+    activity_type: string;
+    activity_date: string;
+    dossier_status: string;
+    version: number;
+    vaccine_type: string;
+    vaccination_date: string;
+    batch_number: string;
+    performer: string;
+    location: string;
+    received_at: Generated<Date>;
+  };
+  consent_fact: {
+    person_id: string;
+    organisation_ura: string;
+    consent_date: string;
+    received_at: Generated<Date>;
+  };
+  intake_worklist: {
+    id: Generated<string>;
+    organisation_ura: string;
+    activity_id: string;
+    version: number;
+    reason_code: string;
+    reason: string;
+    message: unknown;
+    received_at: Generated<Date>;
+    resolved_at: Date | null;
+  };
+  intake_refusal: {
+    id: Generated<number>;
+    organisation_ura: string | null;
+    activity_id: string | null;
+    version: number | null;
+    rule: string;
+    reason: string;
+    received_at: Generated<Date>;
+  };
+  unlink_request: {
+    id: Generated<string>;
+    person_id: string;
+    requested_at: Generated<Date>;
+    registered_by: string;
+  };
+}

@@ -114,6 +114,10 @@ describe.each(BACKENDS)('consent API on %s', (backend) => {
     });
     expect(yes.statusCode).toBe(201);
     expect(yes.json().evaluation.decision).toBe('toestemming');
+    // The path names people, never their internal ids.
+    const path = JSON.stringify(yes.json().evaluation.path);
+    expect(path).toContain('Anna Test');
+    expect(path).not.toContain(bram.anna);
     expect(yes.json().record).toMatchObject({
       agreed: true,
       source: '03',

@@ -1,0 +1,140 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { KeyResolver } from '../exchange/signing.js';
+import type { App } from '../http/app.js';
+import { ProblemError } from '../http/problem.js';
+import { MAX_BATCH, receiveMessages } from './intake.js';
+import type { RegistrySchema } from './schema.js';
+import { answerStatusQuery } from './status-query.js';
+
+const Jws = z.string().min(1).max(200_000);
+
+/** The registry's side of the exchange: intake of signed messages, status queries, worklists. */
+export function registerExchangeRoutes(
+  app: App,
+  db: Kysely<RegistrySchema>,
+  trustedKeys: () => KeyResolver,
+): void {
+  app.post(
+    '/api/exchange/messages',
+    {
+      bodyLimit: 50 * 1_048_576,
+      schema: {
+        tags: ['exchange'],
+        summary: 'Intake of signed vaccination messages 4/4a and repairs (JWS compact, ES256)',
+        body: z.strictObject({ messages: z.array(Jws).min(1).max(MAX_BATCH) }),
+        response: {
+          200: z.object({
+            results: z.array(
+              z.object({
+                index: z.number(),
+                outcome: z.enum(['accepted', 'duplicate', 'stale', 'held', 'refused']),
+                rule: z.string().optional(),
+                reason: z.string().optional(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ results: await receiveMessages(db, trustedKeys(), request.body.messages) }),
+  );
+
+  app.post(
+    '/api/exchange/status-query',
+    {
+      schema: {
+        tags: ['exchange'],
+        summary: 'Vaccination status of one person for an organisation with consent (R-V7, R-C6)',
+        body: z.strictObject({ request: Jws }),
+        response: {
+          200: z.object({
+            birthDate: z.string(),
+            vaccinations: z.array(
+              z.object({
+                organisationUra: z.string(),
+                activityId: z.string(),
+                vaccineType: z.string(),
+                date: z.string(),
+                batchNumber: z.string(),
+                performer: z.string(),
+                location: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => answerStatusQuery(db, trustedKeys(), request.body.request),
+  );
+
+  app.get(
+    '/api/intake/worklist',
+    {
+      schema: {
+        tags: ['exchange'],
+        summary: 'Messages held (unknown BSN) and refused, for registry staff',
+        response: {
+          200: z.object({
+            held: z.array(
+              z.object({
+                id: z.string(),
+                organisationUra: z.string(),
+                activityId: z.string(),
+                version: z.number(),
+                reasonCode: z.string(),
+                reason: z.string(),
+                receivedAt: z.string(),
+              }),
+            ),
+            refused: z.array(
+              z.object({
+                organisationUra: z.string().nullable(),
+                activityId: z.string().nullable(),
+                rule: z.string(),
+                reason: z.string(),
+                receivedAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      if (!['registry-staff', 'registry-analyst'].includes(request.actor!.role)) {
+        throw new ProblemError(403, 'forbidden', 'Geen toegang', 'Alleen medewerkers van het register.');
+      }
+      const held = await db
+        .selectFrom('intake_worklist')
+        .select(['id', 'organisation_ura', 'activity_id', 'version', 'reason_code', 'reason', 'received_at'])
+        .where('resolved_at', 'is', null)
+        .orderBy('received_at', 'desc')
+        .limit(500)
+        .execute();
+      const refused = await db
+        .selectFrom('intake_refusal')
+        .select(['organisation_ura', 'activity_id', 'rule', 'reason', 'received_at'])
+        .orderBy('received_at', 'desc')
+        .limit(500)
+        .execute();
+      return {
+        held: held.map((h) => ({
+          id: h.id,
+          organisationUra: h.organisation_ura,
+          activityId: h.activity_id,
+          version: h.version,
+          reasonCode: h.reason_code,
+          reason: h.reason,
+          receivedAt: new Date(h.received_at).toISOString(),
+        })),
+        refused: refused.map((r) => ({
+          organisationUra: r.organisation_ura,
+          activityId: r.activity_id,
+          rule: r.rule,
+          reason: r.reason,
+          receivedAt: new Date(r.received_at).toISOString(),
+        })),
+      };
+    },
+  );
+}

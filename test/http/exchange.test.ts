@@ -1,0 +1,408 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDossierApp } from '../../src/dossier/app.js';
+import { newActivityId, type AnonymousMessage } from '../../src/domain/messages/index.js';
+import { makeBsn } from '../../src/domain/identifiers/index.js';
+import { signingKeyFor } from '../../src/exchange/keys.js';
+import { ExchangeSender } from '../../src/exchange/sender.js';
+import { newSigningKey, remoteKeys, signPayload } from '../../src/exchange/signing.js';
+import type { App } from '../../src/http/app.js';
+import { createRegistryApp } from '../../src/registry/app.js';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { clientRow, ORG_A, seedTwoOrganisations, USER_A } from '../support/fixtures.js';
+
+const BSN = [1, 2, 3, 4, 5].map((n) => makeBsn(7_000_000 + n));
+
+describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backend) => {
+  let dossierDb: TestDatabase<'dossier'>;
+  let registryDb: TestDatabase<'registry'>;
+  let dossier: App;
+  let registry: App | undefined;
+  let registryUrl = '';
+  let registryPort = 0;
+  let today = '2026-11-23';
+  let sender: ExchangeSender;
+  let cookie: string;
+  const clients: Record<string, string> = {};
+
+  const startRegistry = async () => {
+    registry = await createRegistryApp({
+      database: registryDb.database,
+      logLevel: 'silent',
+      trustedKeys: () => keys,
+    });
+    await registry.listen({ host: '127.0.0.1', port: registryPort });
+    registryPort = (registry.server.address() as AddressInfo).port;
+    registryUrl = `http://127.0.0.1:${registryPort}`;
+  };
+  let keys: ReturnType<typeof remoteKeys>;
+
+  beforeAll(async () => {
+    dossierDb = await createTestDatabase(backend, 'dossier');
+    registryDb = await createTestDatabase(backend, 'registry');
+    const { db } = dossierDb.database;
+    await seedTwoOrganisations(db);
+    const rows = await db
+      .insertInto('client')
+      .values([
+        clientRow(ORG_A.ura, 20, { given_name: 'Sanne', bsn: BSN[0]!, birth_date: '2020-01-15' }),
+        clientRow(ORG_A.ura, 21, { given_name: 'Tim', bsn: BSN[1]!, birth_date: '2019-03-03' }),
+        clientRow(ORG_A.ura, 22, { given_name: 'Lotte', bsn: BSN[2]!, birth_date: '2010-12-01' }),
+        clientRow(ORG_A.ura, 23, {
+          given_name: 'Mila',
+          bsn: BSN[3]!,
+          birth_date: '2018-05-05',
+          postcode: '0123 XX',
+        }),
+        clientRow(ORG_A.ura, 24, { given_name: 'Onbekend', bsn: BSN[4]!, birth_date: '2018-05-05' }),
+      ])
+      .returning(['id', 'given_name'])
+      .execute();
+    for (const row of rows) clients[row.given_name] = row.id;
+    // The registry knows everyone from the BRP except "Onbekend".
+    await registryDb.database.db
+      .insertInto('person')
+      .values(
+        [
+          [BSN[0]!, '2020-01-15'],
+          [BSN[1]!, '2019-03-03'],
+          [BSN[2]!, '2010-12-01'],
+          [BSN[3]!, '2018-05-05'],
+        ].map(([bsn, birthDate]) => ({
+          bsn: bsn!,
+          source: 'brp' as const,
+          given_name: 'X',
+          name_prefix: null,
+          family_name: 'Y',
+          gender: '2' as const,
+          birth_date: birthDate!,
+          street: null,
+          house_number: null,
+          house_letter: null,
+          house_number_addition: null,
+          postcode: null,
+          city: null,
+          municipality_code: null,
+        })),
+      )
+      .execute();
+
+    sender = new ExchangeSender({
+      db,
+      registryUrl: () => registryUrl,
+      today: () => today,
+      backoffMs: () => 60_000,
+    });
+    dossier = await createDossierApp({
+      database: dossierDb.database,
+      logLevel: 'silent',
+      today: () => today,
+      exchange: { sender, registryUrl: () => registryUrl },
+    });
+    await dossier.listen({ host: '127.0.0.1', port: 0 });
+    const dossierUrl = `http://127.0.0.1:${(dossier.server.address() as AddressInfo).port}`;
+    await signingKeyFor(db, ORG_A.ura);
+    await signingKeyFor(db, '10000002');
+    keys = remoteKeys(`${dossierUrl}/.well-known/jwks.json`);
+    await startRegistry();
+    const signIn = await dossier.inject({ method: 'POST', url: '/api/session', payload: { userId: USER_A } });
+    cookie = `rvp_session=${signIn.cookies[0]!.value}`;
+  });
+  afterAll(async () => {
+    await dossier?.close();
+    await registry?.close();
+    await dossierDb?.drop();
+    await registryDb?.drop();
+  });
+
+  const post = (url: string, payload: object) =>
+    dossier.inject({ method: 'POST', url, headers: { cookie }, payload });
+  const vaccinate = async (client: string, date = '2026-11-20') => {
+    const response = await post(`/api/clients/${clients[client]}/activities`, {
+      activityType: '01',
+      activityDate: date,
+      vaccinations: [
+        { vaccineType: '11', date, batchNumber: 'AB123', performer: 'GGD Testregio A', location: 'Utrecht' },
+      ],
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json() as { activityId: string };
+  };
+  const ownYes = (client: string, date: string) =>
+    post(`/api/clients/${clients[client]}/consent-records`, {
+      agreed: true,
+      sourcePersonId: 'self',
+      source: '01',
+      date,
+    });
+  const registryRows = async (activityId: string) => ({
+    personalised: await registryDb.database.db
+      .selectFrom('vaccination_event')
+      .selectAll()
+      .where('activity_id', '=', activityId)
+      .execute(),
+    anonymous: await registryDb.database.db
+      .selectFrom('anonymous_vaccination')
+      .selectAll()
+      .where('activity_id', '=', activityId)
+      .execute(),
+  });
+
+  it('consent → vaccinate → nightly → one personalised row', async () => {
+    const custodian = await dossierDb.database.db
+      .insertInto('related_person')
+      .values({
+        organisation_ura: ORG_A.ura,
+        bsn: null,
+        given_name: 'Ma',
+        name_prefix: null,
+        family_name: 'Y',
+        gender: '2',
+        birth_date: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await dossierDb.database.db
+      .insertInto('client_relation')
+      .values({ client_id: clients.Sanne!, person_id: custodian.id, relation: 'parent', has_custody: true })
+      .execute();
+    const yes = await post(`/api/clients/${clients.Sanne}/consent-records`, {
+      agreed: true,
+      sourcePersonId: custodian.id,
+      source: '03',
+      date: '2026-01-10',
+    });
+    expect(yes.statusCode).toBe(201);
+    const { activityId } = await vaccinate('Sanne');
+    // Nothing goes before the nightly run.
+    expect((await sender.deliverDue()).attempted).toBe(0);
+    const report = await sender.runNightly();
+    expect(report).toMatchObject({ sent: 1, personalised: 1 });
+    const rows = await registryRows(activityId);
+    expect(rows.personalised).toHaveLength(1);
+    expect(rows.anonymous).toHaveLength(0);
+    const fact = await registryDb.database.db.selectFrom('consent_fact').selectAll().execute();
+    expect(fact).toEqual([
+      expect.objectContaining({ organisation_ura: ORG_A.ura, consent_date: '2026-01-10' }),
+    ]);
+    const states = (
+      await dossier.inject({ url: `/api/clients/${clients.Sanne}/activities`, headers: { cookie } })
+    ).json();
+    expect(states.items[0].messages[0]).toMatchObject({
+      state: 'sent',
+      sentKind: 'personalised',
+      registryOutcome: 'accepted',
+    });
+  });
+
+  it('no consent → one anonymous row that carries no personal field; then consent → repair replaces it', async () => {
+    const { activityId } = await vaccinate('Tim');
+    expect(await sender.runNightly()).toMatchObject({ sent: 1, anonymous: 1 });
+    let rows = await registryRows(activityId);
+    expect(rows.personalised).toHaveLength(0);
+    expect(rows.anonymous).toHaveLength(1);
+    const stored = JSON.stringify(rows.anonymous);
+    for (const personal of [BSN[1]!, 'Tim', '2019-03-03', 'Familie21', '3511'])
+      expect(stored).not.toContain(personal);
+    expect(Object.keys(rows.anonymous[0]!)).not.toEqual(expect.arrayContaining(['person_id']));
+
+    // Tim is 7: a custodian's yes today makes consent, and the repair goes out the same day.
+    const custodian = await dossierDb.database.db
+      .insertInto('related_person')
+      .values({
+        organisation_ura: ORG_A.ura,
+        bsn: null,
+        given_name: 'Pa',
+        name_prefix: null,
+        family_name: 'Y',
+        gender: '1',
+        birth_date: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await dossierDb.database.db
+      .insertInto('client_relation')
+      .values({ client_id: clients.Tim!, person_id: custodian.id, relation: 'parent', has_custody: true })
+      .execute();
+    const yes = await post(`/api/clients/${clients.Tim}/consent-records`, {
+      agreed: true,
+      sourcePersonId: custodian.id,
+      source: '03',
+      date: today,
+    });
+    expect(yes.json().repairsQueued, yes.body).toBe(1);
+    await sender.deliverDue();
+    rows = await registryRows(activityId);
+    expect(rows.personalised).toHaveLength(1);
+    expect(rows.anonymous).toHaveLength(0);
+    const messages = (
+      await dossier.inject({ url: `/api/clients/${clients.Tim}/activities`, headers: { cookie } })
+    ).json().items[0].messages;
+    expect(
+      messages.map((m: { version: number; reason: string; sentKind: string }) => [
+        m.version,
+        m.reason,
+        m.sentKind,
+      ]),
+    ).toEqual([
+      [2, 'repair', 'personalised'],
+      [1, 'new', 'anonymous'],
+    ]);
+  });
+
+  it('turning 16 with her own yes: the daily job repairs what went out anonymously', async () => {
+    // Lotte turns 16 on 2026-12-01; she said yes herself, her custodians never did.
+    expect((await ownYes('Lotte', '2026-06-01')).statusCode).toBe(201);
+    const { activityId } = await vaccinate('Lotte');
+    await sender.runNightly();
+    expect((await registryRows(activityId)).anonymous).toHaveLength(1);
+    today = '2026-11-30';
+    await sender.runNightly();
+    expect((await registryRows(activityId)).anonymous).toHaveLength(1);
+    today = '2026-12-01';
+    await sender.runNightly();
+    const rows = await registryRows(activityId);
+    expect(rows.personalised).toHaveLength(1);
+    expect(rows.anonymous).toHaveLength(0);
+    today = '2026-11-23';
+  });
+
+  it('keeps everything while the registry is down, delivers after it returns, without duplicates', async () => {
+    await ownYes('Lotte', '2026-06-01').catch(() => undefined);
+    const first = await vaccinate('Sanne', '2026-11-21');
+    const second = await vaccinate('Tim', '2026-11-21');
+    await registry!.close();
+    const down = await sender.runNightly();
+    expect(down.failed).toBe(2);
+    const waiting = await dossierDb.database.db
+      .selectFrom('outbox_message')
+      .select(['state', 'attempts', 'last_error'])
+      .where('state', '=', 'queued')
+      .execute();
+    expect(waiting).toHaveLength(2);
+    expect(waiting.every((w) => w.attempts === 1 && w.last_error)).toBe(true);
+    await startRegistry();
+    // Not before the backoff has passed …
+    expect((await sender.deliverDue()).attempted).toBe(0);
+    // … and then everything, once.
+    const later = await sender.deliverDue(() => new Date(Date.now() + 120_000));
+    expect(later.sent).toBe(2);
+    expect((await registryRows(first.activityId)).personalised).toHaveLength(1);
+    expect((await registryRows(second.activityId)).personalised).toHaveLength(1);
+  });
+
+  it('a delivery whose answer is lost is retried with one effect', async () => {
+    const { activityId } = await vaccinate('Sanne', '2026-11-22');
+    let lose = true;
+    const lossy = new ExchangeSender({
+      db: dossierDb.database.db,
+      registryUrl: () => registryUrl,
+      today: () => today,
+      backoffMs: () => 0,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (lose) {
+          lose = false;
+          throw new Error('connection reset after the registry committed');
+        }
+        return response;
+      },
+    });
+    expect((await lossy.runNightly()).failed).toBe(1);
+    expect((await registryRows(activityId)).personalised).toHaveLength(1);
+    const retry = await lossy.deliverDue();
+    expect(retry.sent).toBe(1);
+    const outcome = await dossierDb.database.db
+      .selectFrom('outbox_message as o')
+      .innerJoin('activity as a', 'a.id', 'o.activity_pk')
+      .select(['o.registry_outcome'])
+      .where('a.activity_id', '=', activityId)
+      .executeTakeFirstOrThrow();
+    expect(outcome.registry_outcome).toBe('duplicate');
+    expect((await registryRows(activityId)).personalised).toHaveLength(1);
+  });
+
+  it('refuses a forged signer and a signer of another organisation', async () => {
+    const message: AnonymousMessage = {
+      schema: 'open-rvp/message-4a/v1',
+      version: 1,
+      organisationUra: ORG_A.ura,
+      dossierStatus: '01',
+      activity: { id: newActivityId(), type: '01', date: '2026-11-20' },
+      vaccinations: [
+        { vaccineType: '11', date: '2026-11-20', batchNumber: 'X1', performer: 'P', location: 'L' },
+      ],
+    };
+    const forged = await newSigningKey(ORG_A.ura, 9);
+    const otherOrg = await signingKeyFor(dossierDb.database.db, '10000002');
+    const send = async (jws: string) =>
+      (
+        await fetch(`${registryUrl}/api/exchange/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ messages: [jws] }),
+        })
+      ).json();
+    expect((await send(await signPayload(message, forged))).results[0]).toMatchObject({
+      outcome: 'refused',
+      rule: 'unknown-signer',
+    });
+    expect((await send(await signPayload(message, otherOrg))).results[0]).toMatchObject({
+      outcome: 'refused',
+      rule: 'signer-ura-mismatch',
+    });
+    expect((await registryRows(message.activity.id)).anonymous).toHaveLength(0);
+  });
+
+  it('an invalid field is refused and shown in the worklist; an unknown BSN is held', async () => {
+    expect((await ownYes('Mila', '2026-11-01')).statusCode).toBe(422); // Mila is 8: not her own
+    await dossierDb.database.db
+      .insertInto('consent_record')
+      .values(
+        ['Mila', 'Onbekend'].map((name) => ({
+          client_id: clients[name]!,
+          organisation_ura: ORG_A.ura,
+          agreed: true,
+          source_person_id: null,
+          source: '01' as const,
+          consent_date: '2026-11-01',
+          method: null,
+          note: null,
+          registered_by: 'test',
+        })),
+      )
+      .execute();
+    // (Registered directly: a pregnant client's own yes; make them clients of 18+ for the decision.)
+    await dossierDb.database.db
+      .updateTable('client')
+      .set({ kind: 'client', birth_date: '1990-05-05' })
+      .where('id', 'in', [clients.Mila!, clients.Onbekend!])
+      .execute();
+    await vaccinate('Mila');
+    await vaccinate('Onbekend');
+    const report = await sender.runNightly();
+    expect(report).toMatchObject({ refused: 1, held: 1 });
+    const worklist = (await dossier.inject({ url: '/api/exchange/worklist', headers: { cookie } })).json();
+    const states = worklist.items.map((i: { state: string; registryReason: string }) => [
+      i.state,
+      i.registryReason,
+    ]);
+    expect(states).toContainEqual(['refused', expect.stringMatching(/postcode/i)]);
+    expect(states).toContainEqual(['held', expect.stringMatching(/BSN/)]);
+  });
+
+  it('answers a status query only with consent', async () => {
+    const allowed = await dossier.inject({
+      url: `/api/clients/${clients.Sanne}/vaccination-status`,
+      headers: { cookie },
+    });
+    expect(allowed.statusCode, allowed.body).toBe(200);
+    expect(allowed.json().vaccinations.length).toBeGreaterThanOrEqual(1);
+    const blocked = await dossier.inject({
+      url: `/api/clients/${clients.Lotte}/vaccination-status`,
+      headers: { cookie },
+    });
+    expect(blocked.statusCode).toBe(409);
+    expect(blocked.json().errors[0].rule).toBe('no-consent');
+  });
+});
