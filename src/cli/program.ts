@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.js';
+import { verifyAuditChain } from '../db/audit-verify.js';
 import { migrate, type ServiceName } from '../db/migrate.js';
 import { isEmpty, loadDemoData } from '../demo/load.js';
 import { startChainWithConfig } from '../chain.js';
@@ -136,6 +137,34 @@ export function buildProgram(): Command {
         await dossier.close();
         await registry.close();
       }
+    });
+
+  program
+    .command('audit')
+    .description('the audit trail (R-C8)')
+    .command('verify')
+    .description('recompute the hash chain of the audit trail; exit 1 when an entry was changed or removed')
+    .option('--data-dir <dir>', 'embedded database directory (RVP_DATA_DIR)')
+    .addOption(new Option('--service <service>', 'only this service').choices(SERVICES))
+    .action(async (opts: { dataDir?: string; service?: ServiceName }) => {
+      const config = configFrom(opts);
+      let broken = false;
+      for (const service of opts.service ? [opts.service] : SERVICES) {
+        const database = await openServiceDatabase(config, service);
+        try {
+          const result = await verifyAuditChain(database.db);
+          if (result.firstBroken) {
+            broken = true;
+            const { seq, id, problem } = result.firstBroken;
+            console.log(`${service}: BROKEN at entry ${seq} (id ${id}): ${problem}`);
+          } else {
+            console.log(`${service}: ${result.entries} entries, chain intact`);
+          }
+        } finally {
+          await database.close();
+        }
+      }
+      if (broken) process.exitCode = 1;
     });
 
   registerConsentCommands(program);

@@ -12,4 +12,8 @@ export interface AuditEventTable {
   subject_type: string;
   subject_id: string | null;
   request_id: string | null;
+  /** Chain position, link and hash: set by the database trigger, never by the application. */
+  seq: ColumnType<number, never, never>;
+  prev_hash: ColumnType<string, never, never>;
+  hash: ColumnType<string, never, never>;
 }

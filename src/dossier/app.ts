@@ -6,6 +6,7 @@ import { municipalityByCode } from '../domain/geo/municipalities.js';
 import { createApp, type App } from '../http/app.js';
 import type { Actor } from '../http/session.js';
 import { getClient, listClients, type RequestContext } from './clients.js';
+import { registerAuditRoutes } from './audit-routes.js';
 import { registerConsentRoutes } from './consent-routes.js';
 import { registerExchangeRoutes, type DossierExchange } from './exchange-routes.js';
 import { ExchangeSender } from '../exchange/sender.js';
@@ -144,6 +145,7 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
   };
   registerConsentRoutes(app, db, today, kick);
   registerExchangeRoutes(app, db, today, exchange);
+  registerAuditRoutes(app, db);
   return app;
 }
 

@@ -42,6 +42,9 @@ describe('rvp command line', () => {
     const demo = rvp('demo-data', '--data-dir', data, '--size', '40', '--reference-date', '2026-11-23');
     expect(demo.status).toBe(0);
     expect(demo.stdout).toMatch(/demo-data: 40 clients/);
+    const verify = rvp('audit', 'verify', '--data-dir', data);
+    expect(verify.status).toBe(0);
+    expect(verify.stdout).toMatch(/dossier: \d+ entries, chain intact/);
     const again = rvp('demo-data', '--data-dir', data, '--size', '40');
     expect(again.status).not.toBe(0);
     expect(again.stderr).toMatch(/already has data/);

@@ -115,6 +115,27 @@ describe.each(BACKENDS)('dossier HTTP API on %s', (backend) => {
     expect(unknownUser.json().errors[0]).toMatchObject({ field: 'body.userId', rule: 'known-user' });
   });
 
+  it('tells the privacy officer who looked at a child, and only the privacy officer', async () => {
+    await test.database.db
+      .insertInto('staff_user')
+      .values({ id: 'a-beheerder', name: 'Beheerder A', organisation_ura: '10000001', role: 'jgz-admin' })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const nurse = await signIn(app, USER_A);
+    await app.inject({ url: `/api/clients/${ids.a[1]}`, headers: { cookie: nurse } });
+    const denied = await app.inject({ url: `/api/clients/${ids.a[1]}/audit`, headers: { cookie: nurse } });
+    expect(denied.statusCode).toBe(403);
+    const admin = await signIn(app, 'a-beheerder');
+    const trail = (
+      await app.inject({ url: `/api/clients/${ids.a[1]}/audit`, headers: { cookie: admin } })
+    ).json();
+    expect(trail.items).toContainEqual(
+      expect.objectContaining({ actorId: USER_A, actorName: 'Anne (A)', action: 'client.read' }),
+    );
+    const foreign = await app.inject({ url: `/api/clients/${ids.b[0]}/audit`, headers: { cookie: admin } });
+    expect(foreign.statusCode).toBe(404);
+  });
+
   it('writes every read of client data to the audit trail', async () => {
     const cookie = await signIn(app, USER_B);
     await app.inject({
