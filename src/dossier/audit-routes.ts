@@ -1,3 +1,4 @@
+import { inOrganisation } from './scope.js';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../db/audit.js';
@@ -41,7 +42,7 @@ export function registerAuditRoutes(app: App, db: Kysely<DossierSchema>): void {
           'Alleen de beheerder (privacyfunctionaris) ziet het auditspoor.',
         );
       }
-      return db.transaction().execute(async (trx) => {
+      return inOrganisation(db, ura, async (trx) => {
         const client = await trx
           .selectFrom('client')
           .select('id')

@@ -1,3 +1,4 @@
+import { inOrganisation } from './scope.js';
 import { sql, type Kysely } from 'kysely';
 import { appendAudit } from '../db/audit.js';
 import type { Actor } from '../http/session.js';
@@ -57,7 +58,7 @@ export async function listClients(
   query: { search?: string | undefined; limit: number; offset: number },
 ): Promise<{ items: ClientSummary[]; total: number }> {
   const ura = organisationOf(ctx.actor);
-  return db.transaction().execute(async (trx) => {
+  return inOrganisation(db, ura, async (trx) => {
     let base = trx.selectFrom('client').where('organisation_ura', '=', ura);
     const search = query.search?.trim();
     if (search) {
@@ -129,7 +130,7 @@ export async function getClient(
   id: string,
 ): Promise<ClientDetail> {
   const ura = organisationOf(ctx.actor);
-  return db.transaction().execute(async (trx) => {
+  return inOrganisation(db, ura, async (trx) => {
     const client = await trx
       .selectFrom('client')
       .selectAll()

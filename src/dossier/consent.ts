@@ -1,3 +1,4 @@
+import { inOrganisation } from './scope.js';
 import type { Kysely, Transaction } from 'kysely';
 import { appendAudit } from '../db/audit.js';
 import { addMonths, compareIsoDates, nthBirthday } from '../domain/dates/index.js';
@@ -230,7 +231,7 @@ export async function getConsentOverview(
   options: { today: IsoDate; on?: IsoDate | undefined },
 ): Promise<ConsentOverview> {
   const ura = organisationOf(ctx.actor);
-  return db.transaction().execute(async (trx) => {
+  return inOrganisation(db, ura, async (trx) => {
     const state = await loadState(trx, ura, clientId);
     const on = options.on ?? options.today;
     if (compareIsoDates(on, state.client.birthDate) < 0) {
@@ -344,7 +345,7 @@ export async function getConsentHistory(
   today: IsoDate,
 ): Promise<ConsentHistory> {
   const ura = organisationOf(ctx.actor);
-  return db.transaction().execute(async (trx) => {
+  return inOrganisation(db, ura, async (trx) => {
     const state = await loadState(trx, ura, clientId);
     await appendAudit(trx, {
       actorId: ctx.actor.userId,
@@ -388,7 +389,7 @@ export async function registerConsentRecord(
   repairsQueued: number;
 }> {
   const ura = organisationOf(ctx.actor);
-  return db.transaction().execute(async (trx) => {
+  return inOrganisation(db, ura, async (trx) => {
     const state = await loadState(trx, ura, clientId, true);
     const before = evaluateConsent(state.input, today).decision;
     const person: SourcePerson | undefined =
@@ -497,7 +498,7 @@ export async function registerCompetenceJudgement(
       'Alleen een JGZ-professional kan wilsbekwaamheid beoordelen.',
     );
   }
-  return db.transaction().execute(async (trx) => {
+  return inOrganisation(db, ura, async (trx) => {
     const state = await loadState(trx, ura, clientId, true);
     const before = evaluateConsent(state.input, today).decision;
     const violations = checkCompetenceJudgement(body, state.client, today).map((v) => ({

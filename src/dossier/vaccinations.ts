@@ -1,3 +1,4 @@
+import { inOrganisation } from './scope.js';
 import type { Kysely, Transaction } from 'kysely';
 import { appendAudit } from '../db/audit.js';
 import { compareIsoDates } from '../domain/dates/index.js';
@@ -100,7 +101,7 @@ export async function recordActivity(
   today: IsoDate,
 ): Promise<ActivityView> {
   const ura = organisationOf(ctx.actor);
-  return db.transaction().execute(async (trx) => {
+  return inOrganisation(db, ura, async (trx) => {
     const client = await requireClient(trx, ura, clientId);
     checkDates(input, client.birth_date, today);
     // A random id, unique within the organisation; retry on the (rare) collision.
@@ -175,7 +176,7 @@ export async function changeVaccination(
   today: IsoDate,
 ): Promise<ActivityView> {
   const ura = organisationOf(ctx.actor);
-  return db.transaction().execute(async (trx) => {
+  return inOrganisation(db, ura, async (trx) => {
     const row = await trx
       .selectFrom('vaccination as v')
       .innerJoin('activity as a', 'a.id', 'v.activity_pk')
@@ -259,7 +260,7 @@ export async function listActivities(
   clientId: string,
 ): Promise<ActivityView[]> {
   const ura = organisationOf(ctx.actor);
-  return db.transaction().execute(async (trx) => {
+  return inOrganisation(db, ura, async (trx) => {
     await requireClient(trx, ura, clientId);
     await appendAudit(trx, {
       actorId: ctx.actor.userId,
