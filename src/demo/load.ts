@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { Database } from '../db/database.js';
+import { hashPassword } from '../http/passwords.js';
 import type { DossierSchema } from '../dossier/schema.js';
 import { addDays, nthBirthday } from '../domain/dates/index.js';
 import { municipalities } from '../domain/geo/municipalities.js';
@@ -14,8 +15,12 @@ export interface DemoDataOptions {
   /** The date ages are computed against; the demo uses today. */
   referenceDate: string;
   batchSize?: number;
+  /** Password of every demo user (default RVP_DEMO_PASSWORD or "demo"). */
+  password?: string;
   onProgress?: (done: number, total: number) => void;
 }
+
+export const DEMO_PASSWORD = process.env.RVP_DEMO_PASSWORD ?? 'demo';
 
 /** Staff the demo sign-in offers; the first organisations get a full team. */
 const DEMO_TEAM = [
@@ -67,6 +72,11 @@ export async function loadDemoData(
   options: DemoDataOptions,
 ): Promise<{ clients: number; relatedPersons: number }> {
   const batchSize = options.batchSize ?? 400;
+  // Every demo user has the same password (README); each gets its own salted hash.
+  const password = options.password ?? DEMO_PASSWORD;
+  const registryTeam = await Promise.all(
+    REGISTRY_TEAM.map(async (member) => ({ ...member, password_hash: await hashPassword(password) })),
+  );
   await dossier.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('organisation')
@@ -81,6 +91,7 @@ export async function loadDemoData(
         role: member.role,
       })),
     );
+    for (const member of staff) Object.assign(member, { password_hash: await hashPassword(password) });
     await trx
       .insertInto('staff_user')
       .values(staff)
@@ -100,7 +111,7 @@ export async function loadDemoData(
       .execute();
     await trx
       .insertInto('staff_user')
-      .values(REGISTRY_TEAM)
+      .values(registryTeam)
       .onConflict((oc) => oc.doNothing())
       .execute();
   });

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import { isoDateInZone } from '../domain/dates/index.js';
 import { municipalityByCode } from '../domain/geo/municipalities.js';
 import { createApp, type App } from '../http/app.js';
+import { checkPassword } from '../http/passwords.js';
 import type { Actor } from '../http/session.js';
 import { getClient, listClients, type RequestContext } from './clients.js';
 import { registerAuditRoutes } from './audit-routes.js';
@@ -49,6 +50,7 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
     title: 'open-rvp dossier (JGZ)',
     description: 'Digitaal dossier JGZ: cliënten, toestemming en vaccinaties per JGZ-organisatie.',
     findUser,
+    checkPassword: (userId, password) => checkPassword(db, userId, password),
     listDemoUsers: async () => {
       const ids = await db
         .selectFrom('staff_user')

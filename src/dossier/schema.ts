@@ -10,6 +10,9 @@ export interface DossierSchema extends ConsentTables, ExchangeTables {
     organisation_ura: string;
     role: DossierRole;
     created_at: Generated<Date>;
+    password_hash: string | null;
+    failed_sign_ins: Generated<number>;
+    locked_until: Date | null;
   };
   client: {
     id: Generated<string>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -16,6 +17,7 @@ import {
 import { pino, type DestinationStream } from 'pino';
 import { z } from 'zod';
 import { loggerOptions } from './logger.js';
+import type { SignInCheck } from './passwords.js';
 import { ProblemError, problemType, type FieldError, type Problem } from './problem.js';
 import { SESSION_COOKIE, SessionSigner, type Actor } from './session.js';
 
@@ -39,6 +41,8 @@ export interface AppOptions {
   description: string;
   /** Looks up a signed-in user; null when the id is unknown. */
   findUser(userId: string): Promise<Actor | null>;
+  /** Checks a password (with lockout). */
+  checkPassword(userId: string, password: string): Promise<SignInCheck>;
   /** The users the demo sign-in offers. */
   listDemoUsers(): Promise<Actor[]>;
   sessionSecret?: string;
@@ -58,6 +62,8 @@ export function webRoot(service: string): string {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const PUBLIC_API = new Set(['/api/session', '/api/demo-users']);
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const CSRF_HEADER = 'x-csrf-token';
 
 /** One Fastify app per service with the parts every service shares. */
 export async function createApp(options: AppOptions): Promise<App> {
@@ -97,6 +103,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   await app.register(fastifyCookie);
+  // Per client address; generous for the API, strict for sign-in (per-route config above).
+  await app.register(fastifyRateLimit, {
+    max: Number(process.env.RVP_RATE_LIMIT_PER_MINUTE ?? 1200),
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) =>
+      new ProblemError(
+        429,
+        'rate-limit',
+        'Te veel verzoeken',
+        `Probeer het over ${Math.ceil(context.ttl / 1000)} seconden opnieuw.`,
+      ),
+  });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: options.title, description: options.description, version: '0.1.0' },
@@ -112,11 +130,22 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
     if (!path.startsWith('/api/')) return;
-    const userId = signer.verify(request.cookies[SESSION_COOKIE] ?? bearer(request));
-    request.actor = userId ? await options.findUser(userId) : null;
     if (options.machinePaths?.some((prefix) => path.startsWith(prefix))) return;
+    const cookieToken = request.cookies[SESSION_COOKIE];
+    const userId = signer.verify(cookieToken ?? bearer(request));
+    request.actor = userId ? await options.findUser(userId) : null;
     if (!request.actor && !PUBLIC_API.has(path)) {
       throw new ProblemError(401, 'unauthenticated', 'Niet aangemeld', 'Meld u eerst aan.');
+    }
+    // CSRF: a cookie travels with any request the browser makes, so a state change must also carry
+    // a token only our own page can know (derived from the session, handed out at sign-in).
+    if (request.actor && cookieToken && STATE_CHANGING.has(request.method)) {
+      const given = request.headers[CSRF_HEADER];
+      if (typeof given !== 'string' || !signer.sameCsrf(cookieToken, given)) {
+        throw new ProblemError(403, 'csrf', 'Verzoek geweigerd', 'Het verzoek mist een geldig CSRF-token.', [
+          { field: `header.${CSRF_HEADER}`, rule: 'csrf-token', message: 'Ontbreekt of klopt niet.' },
+        ]);
+      }
     }
   });
 
@@ -127,7 +156,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     organisation: z.object({ ura: z.string().nullable(), name: z.string() }),
     municipalityCode: z.string().nullable().optional(),
   });
-  const SessionSchema = z.object({ user: ActorSchema });
+  const SessionSchema = z.object({
+    user: ActorSchema,
+    csrfToken: z.string().describe(`send as ${CSRF_HEADER} with every POST, PATCH and DELETE`),
+  });
 
   app.get(
     '/health',
@@ -155,7 +187,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     async (request) => {
       if (!request.actor)
         throw new ProblemError(401, 'unauthenticated', 'Niet aangemeld', 'Meld u eerst aan.');
-      return { user: request.actor };
+      const token = request.cookies[SESSION_COOKIE] ?? bearer(request) ?? '';
+      return { user: request.actor, csrfToken: signer.csrfFor(token) };
     },
   );
   app.post(
@@ -163,24 +196,40 @@ export async function createApp(options: AppOptions): Promise<App> {
     {
       schema: {
         tags: ['session'],
-        body: z.object({ userId: z.string().min(1).max(100) }),
+        body: z.strictObject({ userId: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
         response: { 200: SessionSchema },
       },
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      const user = await options.findUser(request.body.userId);
-      if (!user) {
-        throw new ProblemError(422, 'rule-violation', 'Aanmelden mislukt', 'Onbekende gebruiker.', [
-          { field: 'body.userId', rule: 'known-user', message: 'Onbekende gebruiker.' },
-        ]);
+      const check = await options.checkPassword(request.body.userId, request.body.password);
+      if (check === 'locked') {
+        throw new ProblemError(
+          423,
+          'locked',
+          'Account tijdelijk geblokkeerd',
+          'Te vaak een verkeerd wachtwoord. Probeer het over 15 minuten opnieuw.',
+          [{ field: 'body.userId', rule: 'lockout', message: 'Te veel mislukte pogingen.' }],
+        );
       }
-      reply.setCookie(SESSION_COOKIE, signer.sign(user.userId), {
+      const user = check === 'ok' ? await options.findUser(request.body.userId) : null;
+      if (!user) {
+        throw new ProblemError(
+          401,
+          'invalid-credentials',
+          'Aanmelden mislukt',
+          'Gebruikersnaam of wachtwoord onjuist.',
+          [{ field: 'body.password', rule: 'credentials', message: 'Gebruikersnaam of wachtwoord onjuist.' }],
+        );
+      }
+      const token = signer.sign(user.userId);
+      reply.setCookie(SESSION_COOKIE, token, {
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
-        secure: process.env.RVP_SECURE_COOKIES === 'true',
+        secure: process.env.RVP_SECURE_COOKIES === 'true' || request.protocol === 'https',
       });
-      return { user };
+      return { user, csrfToken: signer.csrfFor(token) };
     },
   );
   app.delete('/api/session', { schema: { tags: ['session'] } }, async (_request, reply) => {

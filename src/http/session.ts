@@ -51,6 +51,17 @@ export class SessionSigner {
     }
   }
 
+  /** The CSRF token that belongs to a session token. */
+  csrfFor(sessionToken: string): string {
+    return createHmac('sha256', this.key).update(`csrf:${sessionToken}`).digest('base64url');
+  }
+
+  sameCsrf(sessionToken: string, given: string): boolean {
+    const expected = Buffer.from(this.csrfFor(sessionToken));
+    const actual = Buffer.from(given);
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+
   private mac(payload: string): string {
     return createHmac('sha256', this.key).update(payload).digest('base64url');
   }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { createApp, type App } from '../http/app.js';
+import { checkPassword } from '../http/passwords.js';
 import type { Actor } from '../http/session.js';
 import { localKeys, type KeyResolver } from '../exchange/signing.js';
 import { registerExchangeRoutes } from './exchange-routes.js';
@@ -40,6 +41,7 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Ap
     title: 'open-rvp registry (RVP)',
     description: 'Landelijk register RVP: bevolking, vaccinaties, uitnodigingen en vaccinatiegraad.',
     findUser,
+    checkPassword: (userId, password) => checkPassword(db, userId, password),
     listDemoUsers: async () => {
       const ids = await db.selectFrom('staff_user').select('id').orderBy('id').execute();
       const users = await Promise.all(ids.map((r) => findUser(r.id)));

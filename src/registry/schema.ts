@@ -12,6 +12,9 @@ export interface RegistrySchema extends IntakeTables {
     organisation_name: string;
     municipality_code: string | null;
     created_at: Generated<Date>;
+    password_hash: string | null;
+    failed_sign_ins: Generated<number>;
+    locked_until: Date | null;
   };
   person: {
     id: Generated<string>;

@@ -41,7 +41,9 @@ describe.each(BACKENDS)('hash-chained audit trail on %s', (backend) => {
   let original = '';
   it('detects an entry changed behind the application’s back', async () => {
     const { db } = test.database;
-    original = (await db.selectFrom('audit_event').select('actor_id').where('seq', '=', 5).executeTakeFirstOrThrow()).actor_id;
+    original = (
+      await db.selectFrom('audit_event').select('actor_id').where('seq', '=', 5).executeTakeFirstOrThrow()
+    ).actor_id;
     // Someone with database access disables the guard and rewrites history.
     await sql`alter table audit_event disable trigger audit_event_append_only`.execute(db);
     await sql`update audit_event set actor_id = 'someone-else' where seq = 5`.execute(db);

@@ -5,6 +5,7 @@ import type { DossierSchema } from '../../src/dossier/schema.js';
 import type { App } from '../../src/http/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { clientRow, ORG_A, seedTwoOrganisations, USER_A } from '../support/fixtures.js';
+import { signIn } from '../support/session.js';
 
 const TODAY = '2026-11-23';
 
@@ -38,7 +39,7 @@ async function person(
 describe.each(BACKENDS)('consent API on %s', (backend) => {
   let test: TestDatabase<'dossier'>;
   let app: App;
-  let cookie: string;
+  let auth: { cookie: string; 'x-csrf-token': string };
   let foreignClient: string;
   // Bram, 3: mother Anna and father Bert with custody, Carl a parent without custody.
   const bram = { id: '', anna: '', bert: '', carl: '' };
@@ -72,17 +73,15 @@ describe.each(BACKENDS)('consent API on %s', (backend) => {
     lisa.vera = await person(db, 'Vera', lisa.id, 'legal-representative', false);
     await person(db, 'Ouder', noor, 'parent', true);
     app = await createDossierApp({ database: test.database, logLevel: 'silent', today: () => TODAY });
-    const signIn = await app.inject({ method: 'POST', url: '/api/session', payload: { userId: USER_A } });
-    cookie = `rvp_session=${signIn.cookies[0]!.value}`;
+    auth = await signIn(app, USER_A);
   });
   afterAll(async () => {
     await app?.close();
     await test?.drop();
   });
 
-  const get = (url: string) => app.inject({ url, headers: { cookie } });
-  const post = (url: string, payload: object) =>
-    app.inject({ method: 'POST', url, headers: { cookie }, payload });
+  const get = (url: string) => app.inject({ url, headers: auth });
+  const post = (url: string, payload: object) => app.inject({ method: 'POST', url, headers: auth, payload });
   const recordCount = async () =>
     Number(
       (

@@ -3,14 +3,9 @@ import type { App } from '../../src/http/app.js';
 import { createDossierApp } from '../../src/dossier/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { seedTwoOrganisations, USER_A, USER_B } from '../support/fixtures.js';
+import { signIn as signInHeaders } from '../support/session.js';
 
-async function signIn(app: App, userId: string): Promise<string> {
-  const response = await app.inject({ method: 'POST', url: '/api/session', payload: { userId } });
-  expect(response.statusCode).toBe(200);
-  const cookie = response.cookies.find((c) => c.name === 'rvp_session');
-  expect(cookie?.httpOnly).toBe(true);
-  return `rvp_session=${cookie!.value}`;
-}
+const signIn = async (app: App, userId: string): Promise<string> => (await signInHeaders(app, userId)).cookie;
 
 describe.each(BACKENDS)('dossier HTTP API on %s', (backend) => {
   let test: TestDatabase<'dossier'>;
@@ -109,18 +104,13 @@ describe.each(BACKENDS)('dossier HTTP API on %s', (backend) => {
     const unknownUser = await app.inject({
       method: 'POST',
       url: '/api/session',
-      payload: { userId: 'nobody' },
+      payload: { userId: 'nobody', password: 'x' },
     });
-    expect(unknownUser.statusCode).toBe(422);
-    expect(unknownUser.json().errors[0]).toMatchObject({ field: 'body.userId', rule: 'known-user' });
+    expect(unknownUser.statusCode).toBe(401);
+    expect(unknownUser.json().errors[0]).toMatchObject({ field: 'body.password', rule: 'credentials' });
   });
 
   it('tells the privacy officer who looked at a child, and only the privacy officer', async () => {
-    await test.database.db
-      .insertInto('staff_user')
-      .values({ id: 'a-beheerder', name: 'Beheerder A', organisation_ura: '10000001', role: 'jgz-admin' })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
     const nurse = await signIn(app, USER_A);
     await app.inject({ url: `/api/clients/${ids.a[1]}`, headers: { cookie: nurse } });
     const denied = await app.inject({ url: `/api/clients/${ids.a[1]}/audit`, headers: { cookie: nurse } });

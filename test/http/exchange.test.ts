@@ -10,6 +10,7 @@ import type { App } from '../../src/http/app.js';
 import { createRegistryApp } from '../../src/registry/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { clientRow, ORG_A, seedTwoOrganisations, USER_A } from '../support/fixtures.js';
+import { signIn } from '../support/session.js';
 
 const BSN = [1, 2, 3, 4, 5].map((n) => makeBsn(7_000_000 + n));
 
@@ -22,7 +23,7 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
   let registryPort = 0;
   let today = '2026-11-23';
   let sender: ExchangeSender;
-  let cookie: string;
+  let auth: { cookie: string; 'x-csrf-token': string };
   const clients: Record<string, string> = {};
 
   const startRegistry = async () => {
@@ -105,8 +106,7 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
     await signingKeyFor(db, '10000002');
     keys = remoteKeys(`${dossierUrl}/.well-known/jwks.json`);
     await startRegistry();
-    const signIn = await dossier.inject({ method: 'POST', url: '/api/session', payload: { userId: USER_A } });
-    cookie = `rvp_session=${signIn.cookies[0]!.value}`;
+    auth = await signIn(dossier, USER_A);
   });
   afterAll(async () => {
     await dossier?.close();
@@ -116,7 +116,7 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
   });
 
   const post = (url: string, payload: object) =>
-    dossier.inject({ method: 'POST', url, headers: { cookie }, payload });
+    dossier.inject({ method: 'POST', url, headers: auth, payload });
   const vaccinate = async (client: string, date = '2026-11-20') => {
     const response = await post(`/api/clients/${clients[client]}/activities`, {
       activityType: '01',
@@ -186,7 +186,7 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
       expect.objectContaining({ organisation_ura: ORG_A.ura, consent_date: '2026-01-10' }),
     ]);
     const states = (
-      await dossier.inject({ url: `/api/clients/${clients.Sanne}/activities`, headers: { cookie } })
+      await dossier.inject({ url: `/api/clients/${clients.Sanne}/activities`, headers: auth })
     ).json();
     expect(states.items[0].messages[0]).toMatchObject({
       state: 'sent',
@@ -236,7 +236,7 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
     expect(rows.personalised).toHaveLength(1);
     expect(rows.anonymous).toHaveLength(0);
     const messages = (
-      await dossier.inject({ url: `/api/clients/${clients.Tim}/activities`, headers: { cookie } })
+      await dossier.inject({ url: `/api/clients/${clients.Tim}/activities`, headers: auth })
     ).json().items[0].messages;
     expect(
       messages.map((m: { version: number; reason: string; sentKind: string }) => [
@@ -382,7 +382,7 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
     await vaccinate('Onbekend');
     const report = await sender.runNightly();
     expect(report).toMatchObject({ refused: 1, held: 1 });
-    const worklist = (await dossier.inject({ url: '/api/exchange/worklist', headers: { cookie } })).json();
+    const worklist = (await dossier.inject({ url: '/api/exchange/worklist', headers: auth })).json();
     const states = worklist.items.map((i: { state: string; registryReason: string }) => [
       i.state,
       i.registryReason,
@@ -394,13 +394,13 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
   it('answers a status query only with consent', async () => {
     const allowed = await dossier.inject({
       url: `/api/clients/${clients.Sanne}/vaccination-status`,
-      headers: { cookie },
+      headers: auth,
     });
     expect(allowed.statusCode, allowed.body).toBe(200);
     expect(allowed.json().vaccinations.length).toBeGreaterThanOrEqual(1);
     const blocked = await dossier.inject({
       url: `/api/clients/${clients.Lotte}/vaccination-status`,
-      headers: { cookie },
+      headers: auth,
     });
     expect(blocked.statusCode).toBe(409);
     expect(blocked.json().errors[0].rule).toBe('no-consent');

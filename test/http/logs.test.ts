@@ -4,6 +4,7 @@ import { createDossierApp } from '../../src/dossier/app.js';
 import type { App } from '../../src/http/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { seedTwoOrganisations, USER_A } from '../support/fixtures.js';
+import { signIn, TEST_PASSWORD } from '../support/session.js';
 
 describe('logs hold no personal data', () => {
   let test: TestDatabase<'dossier'>;
@@ -28,15 +29,14 @@ describe('logs hold no personal data', () => {
   });
 
   it('logs requests by route, never their query strings, bodies or answers', async () => {
-    const signIn = await app.inject({ method: 'POST', url: '/api/session', payload: { userId: USER_A } });
-    const cookie = `rvp_session=${signIn.cookies[0]!.value}`;
-    await app.inject({ url: '/api/clients?search=123456782', headers: { cookie } });
-    await app.inject({ url: '/api/clients?search=Jansen', headers: { cookie } });
-    await app.inject({ url: `/api/clients/${ids.a[0]}`, headers: { cookie } });
+    const headers = await signIn(app, USER_A);
+    await app.inject({ url: '/api/clients?search=123456782', headers });
+    await app.inject({ url: '/api/clients?search=Jansen', headers });
+    await app.inject({ url: `/api/clients/${ids.a[0]}`, headers });
     await app.inject({
       method: 'POST',
       url: `/api/clients/${ids.a[0]}/consent-records`,
-      headers: { cookie },
+      headers,
       payload: {
         agreed: true,
         sourcePersonId: 'self',
@@ -50,6 +50,7 @@ describe('logs hold no personal data', () => {
     expect(lines.length).toBeGreaterThan(6);
     // … but no BSN, name or date of birth of the fixture's people.
     for (const personal of [
+      TEST_PASSWORD,
       '123456782',
       '111222333',
       'Jansen',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/http/app.js';
 import { createRegistryApp } from '../../src/registry/app.js';
+import { signIn as signInHeaders, testPasswordHash } from '../support/session.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 
 describe.each(BACKENDS)('registry HTTP API on %s', (backend) => {
@@ -20,13 +21,22 @@ describe.each(BACKENDS)('registry HTTP API on %s', (backend) => {
     await db
       .insertInto('staff_user')
       .values([
-        { id: 'analist', name: 'Analist', role: 'registry-analyst', organisation_name: 'RIVM-DVP' },
+        {
+          id: 'analist',
+          name: 'Analist',
+          role: 'registry-analyst',
+          organisation_name: 'RIVM-DVP',
+          password_hash: await testPasswordHash(),
+          locked_until: null,
+        },
         {
           id: 'gemeente',
           name: 'Gemeente',
           role: 'municipality-officer',
           organisation_name: 'Gemeente Utrecht',
           municipality_code: 'GM0344',
+          password_hash: await testPasswordHash(),
+          locked_until: null,
         },
       ])
       .execute();
@@ -64,10 +74,7 @@ describe.each(BACKENDS)('registry HTTP API on %s', (backend) => {
     await test?.drop();
   });
 
-  const signIn = async (userId: string) => {
-    const response = await app.inject({ method: 'POST', url: '/api/session', payload: { userId } });
-    return `rvp_session=${response.cookies.find((c) => c.name === 'rvp_session')!.value}`;
-  };
+  const signIn = async (userId: string) => (await signInHeaders(app, userId)).cookie;
 
   it('counts living residents and youth per municipality', async () => {
     const cookie = await signIn('analist');

@@ -1,11 +1,13 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { DossierSchema } from '../../src/dossier/schema.js';
+import { testPasswordHash } from './session.js';
 
 /** Two organisations with one professional and a few clients each, for isolation tests. */
 export const ORG_A = { ura: '10000001', name: 'GGD Testregio A' };
 export const ORG_B = { ura: '10000002', name: 'GGD Testregio B' };
 export const USER_A = 'a-verpleegkundige';
 export const USER_B = 'b-verpleegkundige';
+export const ADMIN_A = 'a-beheerder';
 
 export function clientRow(
   ura: string,
@@ -35,11 +37,34 @@ export function clientRow(
 
 export async function seedTwoOrganisations(db: Kysely<DossierSchema>): Promise<{ a: string[]; b: string[] }> {
   await db.insertInto('organisation').values([ORG_A, ORG_B]).execute();
+  const password_hash = await testPasswordHash();
   await db
     .insertInto('staff_user')
     .values([
-      { id: USER_A, name: 'Anne (A)', organisation_ura: ORG_A.ura, role: 'jgz-professional' },
-      { id: USER_B, name: 'Bas (B)', organisation_ura: ORG_B.ura, role: 'jgz-professional' },
+      {
+        id: USER_A,
+        name: 'Anne (A)',
+        organisation_ura: ORG_A.ura,
+        role: 'jgz-professional',
+        password_hash,
+        locked_until: null,
+      },
+      {
+        id: USER_B,
+        name: 'Bas (B)',
+        organisation_ura: ORG_B.ura,
+        role: 'jgz-professional',
+        password_hash,
+        locked_until: null,
+      },
+      {
+        id: ADMIN_A,
+        name: 'Beheerder A',
+        organisation_ura: ORG_A.ura,
+        role: 'jgz-admin',
+        password_hash,
+        locked_until: null,
+      },
     ])
     .execute();
   const a = await db
