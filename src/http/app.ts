@@ -6,7 +6,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -73,6 +78,24 @@ export async function createApp(options: AppOptions): Promise<App> {
       options.logStream ?? pino.destination(1),
     ),
     bodyLimit: 1_048_576,
+    // Errors Fastify raises before routing (a malformed URL, a too long path parameter, a bad
+    // content type) would otherwise skip the error handler and answer plain JSON.
+    frameworkErrors: (error, request, reply) => {
+      const status =
+        error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const problem: Problem = {
+        type: problemType(error.code ? error.code.toLowerCase().replace(/_/g, '-') : 'bad-request'),
+        title: 'Ongeldig verzoek',
+        status,
+        detail:
+          error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? 'Een deel van het adres is te lang.'
+            : 'Het adres is ongeldig.',
+        errors: [{ field: 'url', rule: error.code ?? 'bad-url', message: 'Ongeldig adres.' }],
+        requestId: request.id,
+      };
+      void (reply as unknown as FastifyReply).code(status).type('application/problem+json').send(problem);
+    },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
