@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.rvp-data/**', '.test-data/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.rvp-data/**', '.test-data/**', '.scratch/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/domain/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/web/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/domain/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/web/**/*.test.ts'],
+        },
+      },
       {
         // DB and HTTP suites share one PostgreSQL server; run files one at a time to keep 2 cores calm.
         test: {

@@ -6,6 +6,7 @@ import { isEmpty, loadDemoData } from '../demo/load.js';
 import { startChainWithConfig } from '../chain.js';
 import { openServiceDatabase, startService } from '../services.js';
 import { registerConsentCommands } from './consent.js';
+import { registerScheduleCommands } from './schedule.js';
 import { progressLine } from './progress.js';
 
 const SERVICES: ServiceName[] = ['dossier', 'registry'];
@@ -168,6 +169,7 @@ export function buildProgram(): Command {
     });
 
   registerConsentCommands(program);
+  registerScheduleCommands(program);
   return program;
 }
 

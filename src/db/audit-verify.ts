@@ -39,10 +39,16 @@ export async function verifyAuditChain(db: Kysely<any>, batchSize = 10_000): Pro
       const seq = Number(row.seq);
       entries++;
       if (expectedSeq !== null && seq !== expectedSeq) {
-        return { entries, firstBroken: { seq, id: Number(row.id), problem: `entry ${expectedSeq} is missing` } };
+        return {
+          entries,
+          firstBroken: { seq, id: Number(row.id), problem: `entry ${expectedSeq} is missing` },
+        };
       }
       if (row.prev_hash !== previous) {
-        return { entries, firstBroken: { seq, id: Number(row.id), problem: 'link to the previous entry is broken' } };
+        return {
+          entries,
+          firstBroken: { seq, id: Number(row.id), problem: 'link to the previous entry is broken' },
+        };
       }
       const fields = [
         row.prev_hash,
@@ -57,7 +63,10 @@ export async function verifyAuditChain(db: Kysely<any>, batchSize = 10_000): Pro
       ];
       const hash = createHash('sha256').update(fields.join('|'), 'utf8').digest('hex');
       if (hash !== row.hash) {
-        return { entries, firstBroken: { seq, id: Number(row.id), problem: 'entry was changed after it was written' } };
+        return {
+          entries,
+          firstBroken: { seq, id: Number(row.id), problem: 'entry was changed after it was written' },
+        };
       }
       previous = row.hash;
       expectedSeq = seq + 1;

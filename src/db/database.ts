@@ -78,6 +78,9 @@ async function openPostgres<Schema>(url: string): Promise<Database<Schema>> {
     },
   };
   const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig });
+  // A connection the server drops while idle (restart, failover) is discarded by the pool; without
+  // this listener the 'error' event would crash the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     backend: 'postgres',

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChain } from '../../src/chain.js';
+import { DEMO_PASSWORD } from '../../src/demo/load.js';
 
 const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 const executablePath = process.env.RVP_CHROMIUM ?? '/usr/bin/chromium';
@@ -77,28 +78,44 @@ async function listTotal(page: Page): Promise<number> {
   return dutchNumber(match[1] ?? '');
 }
 
-/** Checks that the NL Design System / Rijkshuisstijl tokens are really applied, not bare HTML. */
-async function expectRijkshuisstijl(page: Page): Promise<void> {
+/**
+ * Checks that the NL Design System example tokens and open-rvp's own theme layer are really applied,
+ * not bare HTML: the dark blue bar, the brand colour reaching the button tokens, the system font.
+ */
+async function expectTheme(page: Page): Promise<void> {
   const style = await page.evaluate(() => {
     const root = document.documentElement;
     const css = getComputedStyle(root);
     const navbar = document.querySelector('.rvp-navbar');
     const button = document.querySelector('.nl-button');
+    const sheets = [...document.styleSheets].flatMap((sheet) => {
+      try {
+        return [...sheet.cssRules].map((rule) => rule.cssText);
+      } catch {
+        return [];
+      }
+    });
     return {
       lang: root.lang,
-      themed: root.classList.contains('rhc-theme'),
-      primary: css.getPropertyValue('--rhc-color-primary-500').trim(),
+      classes: [...root.classList],
+      brand: css.getPropertyValue('--rvp-color-brand').trim(),
+      primaryButton: css.getPropertyValue('--nl-button-primary-background-color').trim(),
+      basisToken: css.getPropertyValue('--basis-text-font-size-md').trim(),
       navbarBackground: navbar ? getComputedStyle(navbar).backgroundColor : null,
       bodyFont: getComputedStyle(document.body).fontFamily,
       buttonRadius: button ? getComputedStyle(button).borderRadius : null,
+      rijks: sheets.some((text) => /rijkshuisstijl|--rhc-color-|rhc-theme/i.test(text)),
     };
   });
   expect(style.lang).toBe('nl');
-  expect(style.themed).toBe(true);
-  expect(style.primary).not.toBe('');
-  expect(style.navbarBackground).toBe('rgb(21, 66, 115)'); // lintblauw, the Rijkshuisstijl primary colour
-  expect(style.bodyFont).toMatch(/Fira Sans|Arial/);
-  expect(style.buttonRadius).toBe('5px');
+  expect(style.classes).toEqual(expect.arrayContaining(['voorbeeld-theme', 'rvp-theme']));
+  expect(style.basisToken).toBe('1rem'); // the example theme is loaded
+  expect(style.brand).toBe('#154273');
+  expect(style.primaryButton).toBe('#154273'); // the brand reaches the component tokens
+  expect(style.navbarBackground).toBe('rgb(21, 66, 115)');
+  expect(style.bodyFont).toMatch(/^Arial/);
+  expect(style.buttonRadius).toBe('4px');
+  expect(style.rijks).toBe(false); // no Rijkshuisstijl tokens (not open source; see LICENSES.md)
 }
 
 beforeAll(async () => {
@@ -141,10 +158,19 @@ describe('dossier web app', () => {
     const signInButtons = page.getByRole('button', { name: /^Aanmelden als / });
     await signInButtons.first().waitFor();
     expect(await signInButtons.count()).toBe(demoUsers.items.length);
-    await expectRijkshuisstijl(page);
+    await expectTheme(page);
     await page.screenshot({ path: '/tmp/rvp-dossier-signin.png', fullPage: true });
 
     // Sign in as the first demo user: the header names the user and the organisation.
+    // Without the password nothing happens but a message at the field.
+    await signInButtons.first().click();
+    await page.getByText('Vul eerst het wachtwoord in.').waitFor();
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('type'))).resolves.toBe('password');
+    // A wrong password is refused at the field too.
+    await page.getByLabel('Wachtwoord').fill('fout');
+    await signInButtons.first().click();
+    await page.getByText('Gebruikersnaam of wachtwoord onjuist.').waitFor();
+    await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
     await signInButtons.first().click();
     const rows = page.locator('table.utrecht-table tbody tr');
     await rows.first().waitFor();
@@ -162,7 +188,7 @@ describe('dossier web app', () => {
     expect(headers).toEqual(['BSN', 'Naam', 'Geboortedatum', 'Leeftijd', 'Gemeente']);
     // Dates are Dutch: dd-mm-jjjj.
     expect(await rows.first().locator('td').nth(2).textContent()).toMatch(/^\d{2}-\d{2}-\d{4}$/);
-    await expectRijkshuisstijl(page);
+    await expectTheme(page);
     await page.screenshot({ path: '/tmp/rvp-dossier-clients.png', fullPage: false });
 
     // A page beyond the end goes to the last page.
@@ -205,7 +231,7 @@ describe('dossier web app', () => {
 
     // A search without hits says so.
     await search.fill('zzqqxx');
-    await page.getByText('Geen cliënten gevonden voor „zzqqxx”.', { exact: true }).first().waitFor();
+    await page.locator('main p.nl-paragraph', { hasText: 'Geen cliënten gevonden voor „zzqqxx”.' }).waitFor();
     expect(await rows.count()).toBe(0);
 
     // Search by BSN, typed the way it is shown (with dots): exactly one client.
@@ -239,7 +265,7 @@ describe('dossier web app', () => {
     } else {
       await page.getByText(/geen gezaghebbenden/).waitFor();
     }
-    await expectRijkshuisstijl(page);
+    await expectTheme(page);
     await page.screenshot({ path: '/tmp/rvp-dossier-client.png', fullPage: true });
 
     // Back to the list keeps the search.
@@ -277,6 +303,7 @@ describe('registry web app', () => {
 
     await page.goto(chain.registryUrl);
     await expect(page.title()).resolves.toContain('open-rvp — Register RVP');
+    await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: `Aanmelden als ${user.name}`, exact: true }).click();
     await page.locator('table.utrecht-table tfoot').waitFor();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
@@ -303,7 +330,7 @@ describe('registry web app', () => {
     const initial = await personsColumn();
     expect(initial).toEqual([...initial].sort((a, b) => b - a));
     expect(initial.reduce((a, b) => a + b, 0)).toBe(persons);
-    await expectRijkshuisstijl(page);
+    await expectTheme(page);
     await page.screenshot({ path: '/tmp/rvp-registry-population.png' }); // 342 rows: viewport only
 
     // Sorting by persons toggles to ascending, and aria-sort says so.

@@ -186,7 +186,11 @@ describe.each(BACKENDS)('bad input never crashes or half-writes (%s)', (backend)
     expect(huge.statusCode).toBe(413);
     expectProblem(huge);
     // Fastify rejects these before routing; they must still be problem+json.
-    for (const bad of ['/api/clients/%/consent', `/api/clients/${'9'.repeat(400)}/consent`, '/api/clients/%E0%A4%A']) {
+    for (const bad of [
+      '/api/clients/%/consent',
+      `/api/clients/${'9'.repeat(400)}/consent`,
+      '/api/clients/%E0%A4%A',
+    ]) {
       const response = await dossier.inject({ url: bad, headers });
       expect(response.statusCode).toBeGreaterThanOrEqual(400);
       expectProblem(response);

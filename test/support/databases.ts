@@ -17,6 +17,8 @@ export const TEST_POSTGRES_URL =
 
 export interface TestDatabase<S extends ServiceName> {
   database: Database<Schemas[S]>;
+  /** PostgreSQL only: the throwaway database's URL, for a second process. */
+  url?: string;
   /** Closes and, for PostgreSQL, drops the throwaway database. */
   drop(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function createTestDatabase<S extends ServiceName>(
   await migrate(database, service);
   return {
     database,
+    url: url.toString(),
     drop: async () => {
       await database.close();
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });

@@ -3,6 +3,7 @@ import { AppShell, NotFound, type AppInfo } from '../shared/layout.js';
 import { navigate, Router, type Route } from '../shared/router.js';
 import { ClientList } from './ClientList.js';
 import { ClientPage } from './ClientPage.js';
+import { ConsentPage } from './ConsentPage.js';
 
 const app: AppInfo = {
   name: 'Dossier JGZ',
@@ -11,13 +12,17 @@ const app: AppInfo = {
   nav: [{ label: 'Cliënten', path: '/clients' }],
 };
 
-/** The dossier's pages. A new page is one more entry, e.g. `/clients/:id/consent`. */
+/** The dossier's pages. A new page is one more entry. */
 export const routes: Route[] = [
   { pattern: '/', render: () => <Redirect to="/clients" /> },
   { pattern: '/clients', render: (_params, location) => <ClientList location={location} /> },
   {
     pattern: '/clients/:id',
     render: (params, location) => <ClientPage key={params.id} id={params.id ?? ''} location={location} />,
+  },
+  {
+    pattern: '/clients/:id/consent',
+    render: (params) => <ConsentPage key={params.id} id={params.id ?? ''} />,
   },
 ];
 

@@ -1,13 +1,13 @@
-/** One client's dossier page: personal data, address and custodians. */
-import { useId, type ReactNode } from 'react';
+/** One client's dossier page: personal data, address, custodians and exchange consent. */
+import { type ReactNode } from 'react';
 import {
   Alert,
   DataList,
-  Heading,
   Link,
   PageTitle,
   Paragraph,
   ProblemAlert,
+  Section,
   Table,
   TableBody,
   TableCaption,
@@ -33,6 +33,7 @@ import { href, type Location } from '../shared/router.js';
 import { useApi } from '../shared/useApi.js';
 import { getClient, type ClientDetail } from './api.js';
 import { listQuery } from './ClientList.js';
+import { ageBandText, decisionLabel, getConsent } from './consent.js';
 
 export function ClientPage({ id, location }: { id: string; location: Location }) {
   const client = useApi((signal) => getClient(id, signal), [id]);
@@ -87,6 +88,7 @@ function clientSections(client: ClientDetail): { title: string; content: ReactNo
     { title: 'Persoonsgegevens', content: <PersonalData client={client} /> },
     { title: 'Adres', content: <AddressData client={client} /> },
     { title: 'Gezaghebbenden', content: <Custodians client={client} /> },
+    { title: 'Toestemming gegevensuitwisseling RVP', content: <ConsentSummary client={client} /> },
   ];
 }
 
@@ -106,18 +108,6 @@ function ClientDossier({ client, back }: { client: ClientDetail; back: ReactNode
         </Section>
       ))}
     </>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  const id = useId();
-  return (
-    <section className="rvp-section" aria-labelledby={id}>
-      <Heading level={2} id={id}>
-        {title}
-      </Heading>
-      {children}
-    </section>
   );
 }
 
@@ -197,5 +187,52 @@ function Custodians({ client }: { client: ClientDetail }) {
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+/** The exchange-consent decision today, with a link to the consent page (R-C4). */
+function ConsentSummary({ client }: { client: ClientDetail }) {
+  const consent = useApi((signal) => getConsent(client.id, undefined, signal), [client.id]);
+  const link = (
+    <Paragraph>
+      <Link href={href(`/clients/${encodeURIComponent(client.id)}/consent`)}>
+        Toestemming bekijken en registreren
+      </Link>
+    </Paragraph>
+  );
+  if (consent.status === 'error') {
+    return (
+      <>
+        <ProblemAlert problem={consent.problem} />
+        {link}
+      </>
+    );
+  }
+  if (!consent.data) {
+    return (
+      <Paragraph role="status" className="rvp-muted">
+        Toestemming laden…
+      </Paragraph>
+    );
+  }
+  const { evaluation, upcoming } = consent.data;
+  const yes = evaluation.decision === 'toestemming';
+  return (
+    <>
+      <Paragraph>
+        Besluit vandaag:{' '}
+        <strong
+          className={`rvp-decision-badge rvp-decision-badge--${yes ? 'yes' : 'no'}`}
+          data-testid="consent-summary-decision"
+        >
+          {decisionLabel(evaluation.decision)}
+        </strong>
+      </Paragraph>
+      <Paragraph className="rvp-muted">
+        {ageBandText(evaluation.ageBand, client.kind, evaluation.ageOnEvaluationDate).title}.
+        {upcoming.map((u) => ` Wordt op ${formatDate(u.date)} ${u.age} jaar: dan verandert wie beslist.`)}
+      </Paragraph>
+      {link}
+    </>
   );
 }

@@ -23,42 +23,8 @@ import { formatNumber } from '../shared/format.js';
 import { useDocumentTitle } from '../shared/layout.js';
 import { navigate, type Location } from '../shared/router.js';
 import { useApi } from '../shared/useApi.js';
-import { getPopulationByMunicipality, type MunicipalityPopulation } from './api.js';
-
-export type SortKey = 'name' | 'code' | 'persons' | 'youth';
-const sortKeys: readonly SortKey[] = ['name', 'code', 'persons', 'youth'];
-const sortLabels: Record<SortKey, string> = {
-  name: 'gemeente',
-  code: 'CBS-code',
-  persons: 'personen',
-  youth: 'jeugdigen',
-};
-
-const collator = new Intl.Collator('nl', { sensitivity: 'base', numeric: true });
-
-export function sortMunicipalities(
-  items: readonly MunicipalityPopulation[],
-  key: SortKey,
-  direction: SortDirection,
-): MunicipalityPopulation[] {
-  const sign = direction === 'ascending' ? 1 : -1;
-  return [...items].sort((a, b) => {
-    const primary =
-      key === 'persons' || key === 'youth' ? a[key] - b[key] : collator.compare(a[key] ?? '', b[key] ?? '');
-    return primary !== 0 ? sign * primary : collator.compare(a.name, b.name);
-  });
-}
-
-export function filterMunicipalities(
-  items: readonly MunicipalityPopulation[],
-  filter: string,
-): MunicipalityPopulation[] {
-  const needle = filter.trim().toLocaleLowerCase('nl');
-  if (!needle) return [...items];
-  return items.filter(
-    (item) => item.name.toLocaleLowerCase('nl').includes(needle) || item.code.toLowerCase().includes(needle),
-  );
-}
+import { getPopulationByMunicipality } from './api.js';
+import { filterMunicipalities, sortKeys, sortLabels, sortMunicipalities, type SortKey } from './table.js';
 
 function parseSort(location: Location): { key: SortKey; direction: SortDirection } {
   const key = location.query.get('sort');

@@ -58,6 +58,16 @@ export function userIdOf(user: User): string {
 
 export interface SessionResponse {
   user: User;
+  /** Sent back as `x-csrf-token` with every state-changing request, when the service issues one. */
+  csrfToken?: string;
+}
+
+export const CSRF_HEADER = 'x-csrf-token';
+let csrfToken: string | null = null;
+
+function rememberSession(session: SessionResponse): User {
+  csrfToken = session.csrfToken ?? null;
+  return session.user;
 }
 
 export interface ListResponse<T> {
@@ -145,6 +155,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     headers,
   };
   if (options.signal) init.signal = options.signal;
+  if (init.method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
@@ -189,7 +200,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 export async function getSession(signal?: AbortSignal): Promise<User | null> {
   try {
     const session = await request<SessionResponse>('api/session', { signal, quietUnauthorized: true });
-    return session.user;
+    return rememberSession(session);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
@@ -201,11 +212,16 @@ export async function getDemoUsers(signal?: AbortSignal): Promise<User[]> {
   return list.items;
 }
 
-export async function signIn(userId: string): Promise<User> {
-  const session = await request<SessionResponse>('api/session', { method: 'POST', body: { userId } });
-  return session.user;
+export async function signIn(userId: string, password: string): Promise<User> {
+  const session = await request<SessionResponse>('api/session', {
+    method: 'POST',
+    body: { userId, password },
+    quietUnauthorized: true, // a wrong password is a 401 too; it is shown on the sign-in page
+  });
+  return rememberSession(session);
 }
 
 export async function signOut(): Promise<void> {
   await request<void>('api/session', { method: 'DELETE', quietUnauthorized: true });
+  csrfToken = null;
 }

@@ -6,12 +6,14 @@
 import {
   forwardRef,
   useEffect,
+  useId,
   useRef,
   type HTMLAttributes,
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
   type TableHTMLAttributes,
+  type TextareaHTMLAttributes,
   type TdHTMLAttributes,
   type ThHTMLAttributes,
 } from 'react';
@@ -283,6 +285,197 @@ export function Select({
   );
 }
 
+export function Textarea({
+  className,
+  invalid,
+  ...rest
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }) {
+  return (
+    <div className="utrecht-form-field__input">
+      <textarea
+        className={cx(
+          'utrecht-textarea',
+          'utrecht-textarea--html-textarea',
+          invalid && 'utrecht-textarea--invalid',
+          className,
+        )}
+        aria-invalid={invalid || undefined}
+        {...rest}
+      />
+    </div>
+  );
+}
+
+/** Joins ids for `aria-describedby`, leaving out the missing ones. */
+export function describedBy(...ids: (string | false | null | undefined)[]): string | undefined {
+  const joined = ids.filter(Boolean).join(' ');
+  return joined || undefined;
+}
+
+export interface RadioOption<T extends string> {
+  value: T;
+  label: ReactNode;
+}
+
+/**
+ * A group of radio buttons in a fieldset with a legend. `value` null means nothing is chosen, and
+ * nothing is ever chosen for the user: there is no default (privacy by default, R-C1).
+ */
+export function RadioGroup<T extends string>({
+  id,
+  name,
+  legend,
+  description,
+  options,
+  value,
+  onChange,
+  error,
+  inline,
+}: {
+  id: string;
+  name: string;
+  legend: ReactNode;
+  description?: ReactNode;
+  options: RadioOption<T>[];
+  value: T | null;
+  onChange: (value: T) => void;
+  error?: ReactNode;
+  inline?: boolean;
+}) {
+  const descriptionId = `${id}-description`;
+  const errorId = `${id}-error`;
+  const invalid = Boolean(error);
+  return (
+    <fieldset
+      className={cx('rvp-fieldset', invalid && 'utrecht-form-field--invalid')}
+      id={id}
+      tabIndex={-1}
+      aria-describedby={describedBy(description ? descriptionId : null, invalid && errorId)}
+      aria-invalid={invalid || undefined}
+    >
+      <legend className="rvp-fieldset__legend">{legend}</legend>
+      {description ? <FormFieldDescription id={descriptionId}>{description}</FormFieldDescription> : null}
+      {error ? <FormFieldErrorMessage id={errorId}>{error}</FormFieldErrorMessage> : null}
+      <div className={cx('rvp-radio-list', inline && 'rvp-radio-list--inline')}>
+        {options.map((option) => {
+          const optionId = `${id}-${option.value}`;
+          const checked = value === option.value;
+          return (
+            <div key={option.value} className="utrecht-form-field utrecht-form-field--radio">
+              <div className="utrecht-form-field__input">
+                <input
+                  type="radio"
+                  id={optionId}
+                  name={name}
+                  value={option.value}
+                  checked={checked}
+                  onChange={() => onChange(option.value)}
+                  className={cx(
+                    'utrecht-radio-button',
+                    'utrecht-radio-button--html-input',
+                    checked && 'utrecht-radio-button--checked',
+                    invalid && 'utrecht-radio-button--invalid',
+                  )}
+                />
+              </div>
+              <div className="utrecht-form-field__label">
+                <label
+                  className={cx(
+                    'utrecht-form-label',
+                    'utrecht-form-label--radio',
+                    checked && 'utrecht-form-label--checked',
+                  )}
+                  htmlFor={optionId}
+                >
+                  {option.label}
+                </label>
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}
+
+/** An element to focus from an error summary: the field itself, or its fieldset. */
+function focusField(id: string): boolean {
+  let element: HTMLElement | null = document.getElementById(id);
+  if (!element) return false;
+  // A group of radio buttons: the chosen one, or else the first.
+  if (element instanceof HTMLFieldSetElement) {
+    element =
+      element.querySelector<HTMLInputElement>('input:checked') ??
+      element.querySelector<HTMLInputElement>('input') ??
+      element;
+  }
+  element.focus();
+  element.scrollIntoView({ block: 'center' });
+  return true;
+}
+
+export interface SummaryError {
+  /** The id of the field to jump to; null for an error that belongs to no field. */
+  fieldId: string | null;
+  message: string;
+}
+
+/**
+ * "Er is iets niet goed ingevuld": all errors of a form, each a link to its field, at the top of the
+ * form. It takes the focus when it appears and after every new attempt (a new `attempt` value, e.g.
+ * the error state object of the submit), so keyboard and screen reader users land on it; typing in
+ * a field afterwards does not move the focus back.
+ */
+export function ErrorSummary({
+  title,
+  errors,
+  attempt,
+}: {
+  title: string;
+  errors: SummaryError[];
+  attempt: unknown;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, [attempt]);
+  return (
+    <div
+      ref={ref}
+      className="utrecht-alert utrecht-alert--error rvp-error-summary"
+      role="alert"
+      tabIndex={-1}
+      data-testid="error-summary"
+    >
+      <div className="utrecht-alert__content">
+        <div className="utrecht-alert__message">
+          <strong>{title}</strong>
+          <ul className="rvp-error-summary__list">
+            {errors.map((error, index) => (
+              <li key={`${error.fieldId ?? ''}:${index}`}>
+                {error.fieldId ? (
+                  <a
+                    className="nl-link"
+                    href={`#${error.fieldId}`}
+                    onClick={(event) => {
+                      // Hash routing: don't change the route, move the focus.
+                      if (error.fieldId && focusField(error.fieldId)) event.preventDefault();
+                    }}
+                  >
+                    {error.message}
+                  </a>
+                ) : (
+                  error.message
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 // Alert ---------------------------------------------------------------------------------------------
 
 export type AlertType = 'info' | 'ok' | 'warning' | 'error';
@@ -333,7 +526,7 @@ export function DataList({ items, label }: { items: DataItem[]; label?: string }
   return (
     <dl className="rvp-data-list" aria-label={label}>
       {items.map((item) => (
-        <div key={item.term} style={{ display: 'contents' }}>
+        <div key={item.term} className="rvp-data-list__item">
           <dt className="rvp-data-list__term">{item.term}</dt>
           <dd className="rvp-data-list__value">
             {item.value === '' || item.value === null || item.value === undefined ? (
@@ -367,6 +560,29 @@ export function PageTitle({ children, documentTitle }: { children: ReactNode; do
     <Heading level={1} ref={ref} tabIndex={-1}>
       {children}
     </Heading>
+  );
+}
+
+/** A page section with its own heading (h2 by default); the heading names the section landmark. */
+export function Section({
+  title,
+  children,
+  level = 2,
+  testId,
+}: {
+  title: ReactNode;
+  children: ReactNode;
+  level?: 2 | 3;
+  testId?: string;
+}) {
+  const id = useId();
+  return (
+    <section className="rvp-section" aria-labelledby={id} data-testid={testId}>
+      <Heading level={level} id={id}>
+        {title}
+      </Heading>
+      {children}
+    </section>
   );
 }
 

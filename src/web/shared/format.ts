@@ -190,3 +190,33 @@ export function formatDossierStatus(value: string | null | undefined): string {
   if (!value) return '';
   return dossierStatuses[value] ?? value;
 }
+
+const DUTCH_TIME_ZONE = 'Europe/Amsterdam';
+
+function zonedParts(date: Date, timeZone: string): Record<string, string> {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  return Object.fromEntries(parts.map((part) => [part.type, part.value]));
+}
+
+/** Today's calendar date in the Netherlands, `YYYY-MM-DD` (the date the services use too). */
+export function todayIso(now: Date = new Date(), timeZone: string = DUTCH_TIME_ZONE): string {
+  const p = zonedParts(now, timeZone);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** An instant (`2025-03-01T09:30:00Z`) as Dutch local time: `01-03-2025 10:30`. */
+export function formatDateTime(value: string | null | undefined, timeZone: string = DUTCH_TIME_ZONE): string {
+  if (!value) return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const p = zonedParts(date, timeZone);
+  return `${p.day}-${p.month}-${p.year} ${p.hour}:${p.minute}`;
+}

@@ -112,7 +112,6 @@ export function AppShell({ app, children }: { app: AppInfo; children: ReactNode 
       <PageHeader className="rvp-page-header">
         <div className="utrecht-page-header__content rvp-container rvp-header">
           <div className="rvp-brand">
-            <div className="rvp-brand__lint" aria-hidden="true" />
             <div className="rvp-brand__text">
               <a className="rvp-brand__name" href="#/">
                 open-rvp <span className="rvp-brand__app">{app.name}</span>

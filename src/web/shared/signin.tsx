@@ -1,10 +1,24 @@
 /**
- * Demo sign-in: the service lists its demo users and the person picks one. (A real deployment puts an
- * identity provider here, e.g. UZI/Dienstenpas for JGZ staff; the rest of the app only sees a session.)
+ * Demo sign-in: the service lists its demo users; the person types the password and picks a user.
+ * (A real deployment puts an identity provider here, e.g. UZI/Dienstenpas for JGZ staff; the rest of
+ * the app only sees a session.)
  */
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { getDemoUsers, signIn, userIdOf, type Problem, type User } from './api.js';
-import { Alert, Button, Heading, PageTitle, Paragraph, ProblemAlert } from './components.js';
+import {
+  Alert,
+  Button,
+  describedBy,
+  FormField,
+  FormFieldDescription,
+  FormFieldErrorMessage,
+  FormLabel,
+  Heading,
+  PageTitle,
+  Paragraph,
+  ProblemAlert,
+  Textbox,
+} from './components.js';
 import { formatRole } from './format.js';
 import { useDocumentTitle } from './context.js';
 import { problemOf, useApi } from './useApi.js';
@@ -35,16 +49,31 @@ export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn
   const users = useApi((signal) => getDemoUsers(signal), []);
   const [pending, setPending] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [password, setPassword] = useState('');
+  const [passwordError, setPasswordError] = useState<string | null>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
   const headingId = useId();
+  const passwordId = useId();
 
   async function choose(user: User) {
     if (pending) return;
-    setPending(userIdOf(user));
     setProblem(null);
+    if (!password) {
+      setPasswordError('Vul eerst het wachtwoord in.');
+      passwordRef.current?.focus();
+      return;
+    }
+    setPasswordError(null);
+    setPending(userIdOf(user));
     try {
-      onSignedIn(await signIn(userIdOf(user)));
+      onSignedIn(await signIn(userIdOf(user), password));
     } catch (error) {
-      setProblem(problemOf(error));
+      const failed = problemOf(error);
+      const atPassword = failed.errors?.find((e) => e.field === 'body.password');
+      if (atPassword) {
+        setPasswordError(atPassword.message);
+        passwordRef.current?.focus();
+      } else setProblem(failed);
       setPending(null);
     }
   }
@@ -55,12 +84,36 @@ export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn
     <>
       <PageTitle documentTitle={documentTitle}>Aanmelden</PageTitle>
       {notice ? <Alert type="info">{notice}</Alert> : null}
-      <Paragraph purpose="lead">Kies een demo-gebruiker om aan te melden.</Paragraph>
+      <Paragraph purpose="lead">Vul het wachtwoord in en kies een demo-gebruiker om aan te melden.</Paragraph>
       <Paragraph>
         Dit is een demonstratieomgeving met fictieve personen. U ziet alleen de gegevens van de organisatie
         van de gekozen gebruiker.
       </Paragraph>
       {problem ? <ProblemAlert problem={problem} /> : null}
+      <div className="rvp-toolbar">
+        <FormField invalid={Boolean(passwordError)}>
+          <FormLabel htmlFor={passwordId}>Wachtwoord</FormLabel>
+          <FormFieldDescription id={`${passwordId}-description`}>
+            Alle demo-gebruikers hebben hetzelfde wachtwoord (zie de README).
+          </FormFieldDescription>
+          {passwordError ? (
+            <FormFieldErrorMessage id={`${passwordId}-error`}>{passwordError}</FormFieldErrorMessage>
+          ) : null}
+          <Textbox
+            ref={passwordRef}
+            id={passwordId}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            invalid={Boolean(passwordError)}
+            aria-describedby={describedBy(
+              `${passwordId}-description`,
+              passwordError && `${passwordId}-error`,
+            )}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </FormField>
+      </div>
       {users.status === 'loading' ? (
         <Paragraph role="status" className="rvp-muted">
           Demo-gebruikers laden…

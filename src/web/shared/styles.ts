@@ -1,6 +1,8 @@
-// The NL Design System style sheets, in cascade order: design tokens first, then the component CSS, then
-// the app's own layout (which only uses tokens). Imported once by each app's entry point.
-import '@rijkshuisstijl-community/design-tokens/dist/index.css';
+// The NL Design System style sheets, in cascade order: design tokens first (the EUPL-1.2 example theme,
+// class `voorbeeld-theme`), then the component CSS, then open-rvp's own theme layer and layout
+// (`theme.css`, class `rvp-theme`, which only uses tokens). Imported once by each app's entry point.
+// The example theme's font.css and custom.css are empty placeholders and are not imported.
+import '@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css';
 import '@nl-design-system-candidate/skip-link-css/skip-link.css';
 import '@nl-design-system-candidate/heading-css/heading.css';
 import '@nl-design-system-candidate/paragraph-css/paragraph.css';
