@@ -81,6 +81,9 @@ async function openPostgres<Schema>(url: string): Promise<Database<Schema>> {
   // A connection the server drops while idle (restart, failover) is discarded by the pool; without
   // this listener the 'error' event would crash the process.
   pool.on('error', () => undefined);
+  // The same for a connection checked out by a transaction: its next query fails (and the
+  // transaction with it) instead of the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     backend: 'postgres',
