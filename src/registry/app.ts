@@ -7,6 +7,7 @@ import type { Actor } from '../http/session.js';
 import { localKeys, type KeyResolver } from '../exchange/signing.js';
 import { registerExchangeRoutes } from './exchange-routes.js';
 import { populationByMunicipality } from './population.js';
+import { registerScheduleRoutes } from './schedule-routes.js';
 import type { RegistrySchema } from './schema.js';
 
 export interface RegistryAppOptions {
@@ -81,5 +82,6 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Ap
   );
 
   registerExchangeRoutes(app, db, options.trustedKeys ?? (() => localKeys([])));
+  registerScheduleRoutes(app, db, { today });
   return app;
 }

@@ -5,7 +5,7 @@ import type { App } from '../http/app.js';
 import { ProblemError } from '../http/problem.js';
 import { MAX_BATCH, receiveMessages } from './intake.js';
 import type { RegistrySchema } from './schema.js';
-import { answerStatusQuery } from './status-query.js';
+import { answerStatusQuery, statusQueryResponseSchema } from './status-query.js';
 
 const Jws = z.string().min(1).max(200_000);
 
@@ -47,22 +47,7 @@ export function registerExchangeRoutes(
         tags: ['exchange'],
         summary: 'Vaccination status of one person for an organisation with consent (R-V7, R-C6)',
         body: z.strictObject({ request: Jws }),
-        response: {
-          200: z.object({
-            birthDate: z.string(),
-            vaccinations: z.array(
-              z.object({
-                organisationUra: z.string(),
-                activityId: z.string(),
-                vaccineType: z.string(),
-                date: z.string(),
-                batchNumber: z.string(),
-                performer: z.string(),
-                location: z.string(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: statusQueryResponseSchema },
       },
     },
     async (request) => answerStatusQuery(db, trustedKeys(), request.body.request),

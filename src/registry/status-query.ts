@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { isoDateInZone } from '../domain/dates/index.js';
 import { isValidBsn, isValidUra } from '../domain/identifiers/index.js';
 import { appendAudit } from '../db/audit.js';
 import { verifySigned, type KeyResolver } from '../exchange/signing.js';
 import { ProblemError } from '../http/problem.js';
+import { assessSchedule, groupForecastSchema, validitySchema } from './schedule-service.js';
 import type { RegistrySchema } from './schema.js';
 
 export const STATUS_QUERY_SCHEMA = 'open-rvp/status-query/v1';
@@ -15,25 +17,46 @@ export const statusQuerySchema = z.strictObject({
   requestedAt: z.string().max(40),
 });
 
-export interface RegisteredVaccination {
-  organisationUra: string;
-  activityId: string;
-  vaccineType: string;
-  date: string;
-  batchNumber: string;
-  performer: string;
-  location: string;
+export const registeredVaccinationSchema = z.object({
+  organisationUra: z.string(),
+  activityId: z.string(),
+  vaccineType: z.string(),
+  date: z.string(),
+  batchNumber: z.string(),
+  performer: z.string(),
+  location: z.string(),
+  validity: validitySchema.describe("The registry's validity assessment of this dose (R-R3)"),
+});
+export type RegisteredVaccination = z.infer<typeof registeredVaccinationSchema>;
+
+/** The answer to a status query (R-V7): every registered vaccination with its validity, and the forecast. */
+export const statusQueryResponseSchema = z.object({
+  birthDate: z.string(),
+  assessmentDate: z.string().describe('The day the validity and forecast were judged (the registry’s today)'),
+  schedule: z.string().describe('Schedule version, e.g. "RVP 2025"'),
+  vaccinations: z.array(registeredVaccinationSchema),
+  forecast: z.array(groupForecastSchema).describe('Per vaccine group: series status and what is due next'),
+});
+export type StatusQueryAnswer = z.infer<typeof statusQueryResponseSchema>;
+
+export interface StatusQueryOptions {
+  /** The assessment date; default today in the Netherlands. */
+  today?: () => string;
 }
 
 /**
  * R-V7 with R-C6: the full vaccination status of one person (all organisations), only when the
- * registry holds a consent fact for that person and the person has not asked to be unlinked.
+ * registry holds a consent fact for that person and the person has not asked to be unlinked. Each
+ * vaccination carries the registry's validity assessment and each vaccine group its forecast (R-R3;
+ * maternal pertussis vaccination unknown to the registry: the schedule's rule for unknown).
  */
 export async function answerStatusQuery(
   db: Kysely<RegistrySchema>,
   keys: KeyResolver,
   jws: string,
-): Promise<{ birthDate: string; vaccinations: RegisteredVaccination[] }> {
+  options: StatusQueryOptions = {},
+): Promise<StatusQueryAnswer> {
+  const today = options.today?.() ?? isoDateInZone(new Date());
   const verified = await verifySigned(jws, keys);
   if (!verified.ok) throw new ProblemError(401, verified.rule, 'Ondertekening geweigerd', verified.reason);
   const parsed = statusQuerySchema.safeParse(verified.payload);
@@ -63,7 +86,7 @@ export async function answerStatusQuery(
   return db.transaction().execute(async (trx) => {
     const person = await trx
       .selectFrom('person')
-      .select(['id', 'birth_date'])
+      .select(['id', 'birth_date', 'gender'])
       .where('bsn', '=', query.bsn)
       .executeTakeFirst();
     const refuse = (rule: string, detail: string) =>
@@ -87,8 +110,10 @@ export async function answerStatusQuery(
     const rows = await trx
       .selectFrom('vaccination_event')
       .select([
+        'id',
         'organisation_ura',
         'activity_id',
+        'activity_date',
         'vaccine_type',
         'vaccination_date',
         'batch_number',
@@ -97,6 +122,10 @@ export async function answerStatusQuery(
       ])
       .where('person_id', '=', person.id)
       .orderBy('vaccination_date')
+      .orderBy('activity_date')
+      .orderBy('activity_id')
+      .orderBy('vaccine_type')
+      .orderBy('id')
       .execute();
     await appendAudit(trx, {
       actorId: `exchange:${query.organisationUra}`,
@@ -105,9 +134,23 @@ export async function answerStatusQuery(
       subjectType: 'person',
       subjectId: person.id,
     });
+    const assessment = assessSchedule(
+      { birthDate: person.birth_date, gender: person.gender },
+      rows.map((r) => ({
+        id: r.id,
+        organisationUra: r.organisation_ura,
+        activityId: r.activity_id,
+        activityDate: r.activity_date,
+        vaccineType: r.vaccine_type,
+        date: r.vaccination_date,
+      })),
+      today,
+    );
     return {
       birthDate: person.birth_date,
-      vaccinations: rows.map((r) => ({
+      assessmentDate: assessment.assessmentDate,
+      schedule: assessment.schedule,
+      vaccinations: rows.map((r, i) => ({
         organisationUra: r.organisation_ura,
         activityId: r.activity_id,
         vaccineType: r.vaccine_type,
@@ -115,7 +158,9 @@ export async function answerStatusQuery(
         batchNumber: r.batch_number,
         performer: r.performer,
         location: r.location,
+        validity: assessment.doses[i]?.validity ?? { status: 'Not evaluated' as const, reason: null },
       })),
+      forecast: assessment.vaccineGroups.map(({ doses: _doses, ...forecast }) => forecast),
     };
   });
 }
