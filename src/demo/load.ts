@@ -7,7 +7,7 @@ import { addDays, nthBirthday } from '../domain/dates/index.js';
 import { municipalities } from '../domain/geo/municipalities.js';
 import type { RegistrySchema } from '../registry/schema.js';
 import { generatePopulation, type GeneratedClient } from './generator.js';
-import { organisations } from './organisations.js';
+import { organisationForMunicipality, organisations } from './organisations.js';
 
 export interface DemoDataOptions {
   size: number;
@@ -101,7 +101,14 @@ export async function loadDemoData(
   await registry.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('municipality')
-      .values(municipalities.map((m) => ({ code: m.code, name: m.name, province: m.province })))
+      .values(
+        municipalities.map((m) => ({
+          code: m.code,
+          name: m.name,
+          province: m.province,
+          organisation_ura: organisationForMunicipality(m.code)?.ura ?? null,
+        })),
+      )
       .onConflict((oc) => oc.doNothing())
       .execute();
     await trx

@@ -6,6 +6,7 @@ import { checkPassword } from '../http/passwords.js';
 import type { Actor } from '../http/session.js';
 import { localKeys, type KeyResolver } from '../exchange/signing.js';
 import { registerExchangeRoutes } from './exchange-routes.js';
+import { registerInvitationRoutes } from './invitation-routes.js';
 import { populationByMunicipality } from './population.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
 import type { RegistrySchema } from './schema.js';
@@ -81,6 +82,7 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Ap
     },
   );
 
+  registerInvitationRoutes(app, db, { today, trustedKeys: options.trustedKeys ?? (() => localKeys([])) });
   registerExchangeRoutes(app, db, options.trustedKeys ?? (() => localKeys([])));
   registerScheduleRoutes(app, db, { today });
   return app;

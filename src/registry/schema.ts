@@ -2,8 +2,8 @@ import type { Generated } from 'kysely';
 import type { AuditEventTable, Gender } from '../db/shared-tables.js';
 
 /** Kysely types of the registry database (migrations/registry). */
-export interface RegistrySchema extends IntakeTables {
-  municipality: { code: string; name: string; province: string };
+export interface RegistrySchema extends IntakeTables, InvitationTables {
+  municipality: { code: string; name: string; province: string; organisation_ura: string | null };
   organisation: { ura: string; name: string };
   staff_user: {
     id: string;
@@ -114,3 +114,46 @@ export interface IntakeTables {
     registered_by: string;
   };
 }
+
+export interface InvitationTables {
+  invitation_run: {
+    id: Generated<string>;
+    kind: InvitationKind;
+    period_from: string;
+    period_to: string;
+    session_date: string | null;
+    organisation_ura: string | null;
+    started_by: string;
+    started_at: Generated<Date>;
+    finished_at: Date | null;
+    cursor_person_id: string | null;
+    persons_seen: Generated<number>;
+    invitations: Generated<number>;
+    letters: Generated<number>;
+  };
+  invitation_letter: {
+    id: Generated<string>;
+    run_id: string;
+    person_id: string;
+    organisation_ura: string | null;
+    kind: InvitationKind;
+    with_certificate: boolean;
+    created_at: Generated<Date>;
+  };
+  invitation: {
+    id: Generated<string>;
+    run_id: string;
+    letter_id: string;
+    person_id: string;
+    organisation_ura: string | null;
+    kind: InvitationKind;
+    vaccine_group: string;
+    dose_number: number;
+    due_date: string;
+    description: string;
+    follows_invitation_id: string | null;
+    created_at: Generated<Date>;
+  };
+}
+
+export type InvitationKind = 'invitation' | 'reminder' | 'group-session';
