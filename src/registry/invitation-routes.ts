@@ -183,9 +183,9 @@ export function registerInvitationRoutes(
       const minor = Number(options.today().slice(0, 4)) - Number(letter.birth_date.slice(0, 4)) < 18;
       const certificate = letter.with_certificate
         ? (await loadRegistryDoses(db, letter.person_id)).map((d) => ({
-            vaccine: d.vaccineType,
+            vaccine: VACCINE_TYPES.find((v) => v.code === d.vaccineType)?.name ?? d.vaccineType,
             date: d.date,
-            batchNumber: '',
+            batchNumber: '-',
           }))
         : undefined;
       const pdf = await renderInvitationLetter({

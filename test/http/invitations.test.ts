@@ -101,7 +101,7 @@ describe.each(BACKENDS)('invitation and reminder runs on %s', (backend) => {
     await test?.drop();
   });
 
-  const invitedNames = async (kind: string) =>
+  const invitedNames = async (kind: 'invitation' | 'reminder' | 'group-session') =>
     (
       await test.database.db
         .selectFrom('invitation as i')
