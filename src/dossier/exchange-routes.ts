@@ -36,6 +36,17 @@ const MessageState = z.object({
   lastError: z.string().nullable(),
   registryOutcome: z.string().nullable(),
   registryReason: z.string().nullable(),
+  validityFeedback: z
+    .array(
+      z.object({
+        vaccineType: z.string(),
+        date: z.string(),
+        status: z.string(),
+        reason: z.string().nullable(),
+      }),
+    )
+    .nullable()
+    .describe('R-R3: doses the registry judged not valid'),
 });
 const Activity = z.object({
   id: z.string(),

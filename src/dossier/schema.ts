@@ -136,6 +136,7 @@ export interface ExchangeTables {
     sent_at: Date | null;
     registry_outcome: string | null;
     registry_reason: string | null;
+    validity_feedback: unknown;
     created_at: Generated<Date>;
   };
   organisation_signing_key: {

@@ -36,6 +36,13 @@ export interface MessageState {
   lastError: string | null;
   registryOutcome: string | null;
   registryReason: string | null;
+  /** R-R3: doses the registry judged not valid, with its reason. */
+  validityFeedback: Array<{
+    vaccineType: string;
+    date: string;
+    status: string;
+    reason: string | null;
+  }> | null;
 }
 
 export interface ActivityView {
@@ -336,6 +343,8 @@ async function loadActivities(
         lastError: m.last_error,
         registryOutcome: m.registry_outcome,
         registryReason: m.registry_reason,
+        validityFeedback:
+          (m.validity_feedback as { doses: MessageState['validityFeedback'] } | null)?.doses ?? null,
       })),
   }));
 }

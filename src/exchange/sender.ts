@@ -14,6 +14,8 @@ export interface IntakeResult {
   outcome: 'accepted' | 'duplicate' | 'stale' | 'held' | 'refused';
   rule?: string;
   reason?: string;
+  /** R-R3: doses of this activity the registry judged not valid. */
+  feedback?: Array<{ vaccineType: string; date: string; status: string; reason: string | null }>;
 }
 
 export interface DeliveryReport {
@@ -216,6 +218,9 @@ export class ExchangeSender {
             registry_outcome: outcome,
             registry_reason:
               result?.reason ?? (result ? null : 'Geen antwoord van het register voor dit bericht.'),
+            // Wrapped in an object: node-postgres would send a bare array as a Postgres array, not JSON.
+            validity_feedback:
+              result?.feedback && result.feedback.length > 0 ? { doses: result.feedback } : null,
           })
           .where('id', '=', p.rowId)
           .where('state', '=', 'queued')

@@ -31,6 +31,17 @@ export function registerExchangeRoutes(
                 outcome: z.enum(['accepted', 'duplicate', 'stale', 'held', 'refused']),
                 rule: z.string().optional(),
                 reason: z.string().optional(),
+                feedback: z
+                  .array(
+                    z.object({
+                      vaccineType: z.string(),
+                      date: z.string(),
+                      status: z.string(),
+                      reason: z.string().nullable(),
+                    }),
+                  )
+                  .optional()
+                  .describe('R-R3: doses of this activity the registry judged not valid'),
               }),
             ),
           }),

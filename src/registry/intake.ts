@@ -3,6 +3,7 @@ import { validateMessage, type VaccinationMessage } from '../domain/messages/ind
 import { appendAudit } from '../db/audit.js';
 import { verifySigned, type KeyResolver } from '../exchange/signing.js';
 import type { IntakeResult } from '../exchange/sender.js';
+import { assessSchedule, loadRegistryDoses } from './schedule-service.js';
 import type { RegistrySchema } from './schema.js';
 
 export const MAX_BATCH = 1000;
@@ -208,5 +209,43 @@ async function store(
     subjectType: personId ? 'person' : 'anonymous-activity',
     subjectId: personId,
   });
-  return { outcome: 'accepted' };
+  return personId
+    ? { outcome: 'accepted', ...(await validityFeedback(trx, personId, ura, activityId)) }
+    : { outcome: 'accepted' };
+}
+
+/**
+ * R-R3: the registry judges the activity's doses against the person's whole history and tells the
+ * organisation that gave them which are not valid, in the answer to its own message.
+ */
+async function validityFeedback(
+  trx: Kysely<RegistrySchema>,
+  personId: string,
+  ura: string,
+  activityId: string,
+): Promise<Pick<IntakeResult, 'feedback'>> {
+  const person = await trx
+    .selectFrom('person')
+    .select(['birth_date', 'gender'])
+    .where('id', '=', personId)
+    .executeTakeFirstOrThrow();
+  const doses = await loadRegistryDoses(trx, personId);
+  const mine = doses.filter((d) => d.organisationUra === ura && d.activityId === activityId);
+  if (mine.length === 0) return {};
+  const latest = mine
+    .map((d) => d.date)
+    .sort()
+    .at(-1)!;
+  const assessment = assessSchedule({ birthDate: person.birth_date, gender: person.gender }, doses, latest);
+  const feedback = assessment.doses
+    .filter(
+      (d) => d.organisationUra === ura && d.activityId === activityId && d.validity.status === 'Not Valid',
+    )
+    .map((d) => ({
+      vaccineType: d.vaccineType,
+      date: d.date,
+      status: d.validity.status,
+      reason: d.validity.reason,
+    }));
+  return feedback.length > 0 ? { feedback } : {};
 }

@@ -391,6 +391,24 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
     expect(states).toContainEqual(['held', expect.stringMatching(/BSN/)]);
   });
 
+  it('tells the organisation which of its doses the registry judged not valid (R-R3)', async () => {
+    // Sanne (consent) gets a second DKTP-Hib-HepB two days after the one of 2026-11-20: too soon.
+    const { activityId } = await vaccinate('Sanne', '2026-11-23');
+    await sender.runNightly();
+    const items = (
+      await dossier.inject({ url: `/api/clients/${clients.Sanne}/activities`, headers: auth })
+    ).json().items;
+    const activity = items.find((a: { activityId: string }) => a.activityId === activityId);
+    expect(activity.messages[0].validityFeedback).toEqual([
+      expect.objectContaining({
+        vaccineType: '11',
+        date: '2026-11-23',
+        status: 'Not Valid',
+        reason: expect.stringMatching(/Interval|Too Soon|Age/i),
+      }),
+    ]);
+  });
+
   it('answers a status query only with consent', async () => {
     const allowed = await dossier.inject({
       url: `/api/clients/${clients.Sanne}/vaccination-status`,
