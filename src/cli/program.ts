@@ -6,6 +6,7 @@ import { isEmpty, loadDemoData } from '../demo/load.js';
 import { startChainWithConfig } from '../chain.js';
 import { openServiceDatabase, startService } from '../services.js';
 import { registerConsentCommands } from './consent.js';
+import { registerRegistryCommands } from './registry.js';
 import { registerScheduleCommands } from './schedule.js';
 import { progressLine } from './progress.js';
 
@@ -170,6 +171,7 @@ export function buildProgram(): Command {
 
   registerConsentCommands(program);
   registerScheduleCommands(program);
+  registerRegistryCommands(program);
   return program;
 }
 

@@ -179,7 +179,16 @@ export function registerExchangeRoutes(
       },
     },
     async (request) => {
-      const ura = organisationOf(ctx(request).actor);
+      const actor = ctx(request).actor;
+      const ura = organisationOf(actor);
+      if (!['jgz-admin', 'jgz-planner'].includes(actor.role)) {
+        throw new ProblemError(
+          403,
+          'forbidden',
+          'Geen toegang',
+          'Alleen een beheerder of planner ziet de werklijst.',
+        );
+      }
       const rows = await db
         .selectFrom('outbox_message as o')
         .innerJoin('activity as a', 'a.id', 'o.activity_pk')
@@ -299,6 +308,13 @@ export function registerExchangeRoutes(
           String(body.type ?? 'registry-refused').replace(/^urn:open-rvp:problem:/, ''),
           'Register weigert de statusvraag',
           String(body.detail ?? body.title ?? 'Onbekende reden'),
+          [
+            {
+              field: 'registry',
+              rule: String(body.type ?? 'registry-refused').replace(/^urn:open-rvp:problem:/, ''),
+              message: String(body.detail ?? body.title ?? 'Onbekende reden'),
+            },
+          ],
         );
       }
       await db

@@ -70,7 +70,11 @@ async function requireClient(db: Db, ura: string, clientId: string) {
 }
 
 function checkDates(
-  input: { activityDate?: IsoDate; vaccinations: Array<{ date: IsoDate }> },
+  input: {
+    activityDate?: IsoDate;
+    vaccinations: Array<{ date: IsoDate }>;
+    field?: (index: number) => string;
+  },
   birthDate: IsoDate,
   today: IsoDate,
 ) {
@@ -87,7 +91,7 @@ function checkDates(
     }
   };
   if (input.activityDate) check('body.activityDate', input.activityDate);
-  input.vaccinations.forEach((v, i) => check(`body.vaccinations[${i}].date`, v.date));
+  input.vaccinations.forEach((v, i) => check(input.field?.(i) ?? `body.vaccinations[${i}].date`, v.date));
   if (errors.length > 0) {
     throw new ProblemError(
       422,
@@ -100,6 +104,18 @@ function checkDates(
 }
 
 /** Records a contact moment with its vaccinations, and queues it for the nightly delivery. */
+/** Recording and changing vaccinations is the work of a JGZ professional (nurse, doctor). */
+function requireProfessional(ctx: RequestContext): void {
+  if (ctx.actor.role !== 'jgz-professional') {
+    throw new ProblemError(
+      403,
+      'forbidden',
+      'Geen toegang',
+      'Alleen een JGZ-professional registreert vaccinaties.',
+    );
+  }
+}
+
 export async function recordActivity(
   db: Kysely<DossierSchema>,
   ctx: RequestContext,
@@ -107,6 +123,7 @@ export async function recordActivity(
   input: ActivityInput,
   today: IsoDate,
 ): Promise<ActivityView> {
+  requireProfessional(ctx);
   const ura = organisationOf(ctx.actor);
   return inOrganisation(db, ura, async (trx) => {
     const client = await requireClient(trx, ura, clientId);
@@ -182,6 +199,7 @@ export async function changeVaccination(
   change: { cancel: true } | { cancel?: false; correction: Partial<VaccinationInput> },
   today: IsoDate,
 ): Promise<ActivityView> {
+  requireProfessional(ctx);
   const ura = organisationOf(ctx.actor);
   return inOrganisation(db, ura, async (trx) => {
     const row = await trx
@@ -224,7 +242,8 @@ export async function changeVaccination(
     } else {
       reason = 'correction';
       const c = change.correction;
-      if (c.date) checkDates({ vaccinations: [{ date: c.date }] }, row.birth_date, today);
+      if (c.date)
+        checkDates({ vaccinations: [{ date: c.date }], field: () => 'body.date' }, row.birth_date, today);
       await trx
         .updateTable('vaccination')
         .set({

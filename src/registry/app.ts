@@ -5,6 +5,7 @@ import { createApp, type App } from '../http/app.js';
 import { checkPassword } from '../http/passwords.js';
 import type { Actor } from '../http/session.js';
 import { localKeys, type KeyResolver } from '../exchange/signing.js';
+import { registerCitizenRoutes } from './citizen-routes.js';
 import { registerExchangeRoutes } from './exchange-routes.js';
 import { registerInvitationRoutes } from './invitation-routes.js';
 import { populationByMunicipality } from './population.js';
@@ -85,5 +86,6 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Ap
   registerInvitationRoutes(app, db, { today, trustedKeys: options.trustedKeys ?? (() => localKeys([])) });
   registerExchangeRoutes(app, db, options.trustedKeys ?? (() => localKeys([])));
   registerScheduleRoutes(app, db, { today });
+  registerCitizenRoutes(app, db, { today });
   return app;
 }

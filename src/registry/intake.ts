@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { validateMessage, type VaccinationMessage } from '../domain/messages/index.js';
+import { anonymise, validateMessage, type VaccinationMessage } from '../domain/messages/index.js';
 import { appendAudit } from '../db/audit.js';
 import { verifySigned, type KeyResolver } from '../exchange/signing.js';
 import type { IntakeResult } from '../exchange/sender.js';
@@ -124,6 +124,17 @@ async function store(
       };
     }
     personId = person.id;
+    const unlinked = await trx
+      .selectFrom('unlink_request')
+      .select('id')
+      .where('person_id', '=', person.id)
+      .executeTakeFirst();
+    if (unlinked) {
+      // R-R6: the person asked the registry to unlink; what the dossier still sends with personal
+      // data (a new activity or a repair) is kept without it.
+      message = anonymise(message);
+      personId = null;
+    }
   }
 
   // A repair (higher version) replaces what came before, personalised or anonymous (R-V4).

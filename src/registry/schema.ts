@@ -1,8 +1,11 @@
+import type { CitizenRequestTables } from './citizen-requests.js';
+import type { PopulationTables } from './population-import.js';
 import type { Generated } from 'kysely';
 import type { AuditEventTable, Gender } from '../db/shared-tables.js';
 
 /** Kysely types of the registry database (migrations/registry). */
-export interface RegistrySchema extends IntakeTables, InvitationTables {
+export interface RegistrySchema
+  extends IntakeTables, InvitationTables, PopulationTables, CitizenRequestTables {
   municipality: { code: string; name: string; province: string; organisation_ura: string | null };
   organisation: { ura: string; name: string };
   staff_user: {

@@ -9,7 +9,7 @@ import { newSigningKey, remoteKeys, signPayload } from '../../src/exchange/signi
 import type { App } from '../../src/http/app.js';
 import { createRegistryApp } from '../../src/registry/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { clientRow, ORG_A, seedTwoOrganisations, USER_A } from '../support/fixtures.js';
+import { ADMIN_A, clientRow, ORG_A, seedTwoOrganisations, USER_A } from '../support/fixtures.js';
 import { signIn } from '../support/session.js';
 
 const BSN = [1, 2, 3, 4, 5].map((n) => makeBsn(7_000_000 + n));
@@ -382,7 +382,9 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
     await vaccinate('Onbekend');
     const report = await sender.runNightly();
     expect(report).toMatchObject({ refused: 1, held: 1 });
-    const worklist = (await dossier.inject({ url: '/api/exchange/worklist', headers: auth })).json();
+    const admin = await signIn(dossier, ADMIN_A);
+    expect((await dossier.inject({ url: '/api/exchange/worklist', headers: auth })).statusCode).toBe(403); // nurses: no
+    const worklist = (await dossier.inject({ url: '/api/exchange/worklist', headers: admin })).json();
     const states = worklist.items.map((i: { state: string; registryReason: string }) => [
       i.state,
       i.registryReason,
@@ -407,6 +409,24 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
         reason: expect.stringMatching(/Interval|Too Soon|Age/i),
       }),
     ]);
+  });
+
+  it('after an unlink request, what the dossier still sends with personal data is kept anonymously (R-R6)', async () => {
+    const person = await registryDb.database.db
+      .selectFrom('person')
+      .select('id')
+      .where('bsn', '=', BSN[0]!)
+      .executeTakeFirstOrThrow();
+    await registryDb.database.db
+      .insertInto('unlink_request')
+      .values({ person_id: person.id, registered_by: 'test' })
+      .execute();
+    const { activityId } = await vaccinate('Sanne', '2026-11-23');
+    await sender.runNightly();
+    const rows = await registryRows(activityId);
+    expect(rows.personalised).toHaveLength(0);
+    expect(rows.anonymous).toHaveLength(1);
+    await registryDb.database.db.deleteFrom('unlink_request').where('person_id', '=', person.id).execute();
   });
 
   it('answers a status query only with consent', async () => {

@@ -4,12 +4,17 @@ import { navigate, Router, type Route } from '../shared/router.js';
 import { ClientList } from './ClientList.js';
 import { ClientPage } from './ClientPage.js';
 import { ConsentPage } from './ConsentPage.js';
+import { EXCHANGE_ROLES } from './exchange.js';
+import { ExchangePage } from './ExchangePage.js';
 
 const app: AppInfo = {
   name: 'Dossier JGZ',
   description: 'Digitaal dossier jeugdgezondheidszorg',
   documentTitle: 'open-rvp — Dossier JGZ',
-  nav: [{ label: 'Cliënten', path: '/clients' }],
+  nav: [
+    { label: 'Cliënten', path: '/clients' },
+    { label: 'Uitwisseling', path: '/exchange', roles: EXCHANGE_ROLES },
+  ],
 };
 
 /** The dossier's pages. A new page is one more entry. */
@@ -24,6 +29,7 @@ export const routes: Route[] = [
     pattern: '/clients/:id/consent',
     render: (params) => <ConsentPage key={params.id} id={params.id ?? ''} />,
   },
+  { pattern: '/exchange', render: () => <ExchangePage /> },
 ];
 
 function Redirect({ to }: { to: string }) {

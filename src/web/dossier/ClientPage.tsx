@@ -1,4 +1,7 @@
-/** One client's dossier page: personal data, address, custodians and exchange consent. */
+/**
+ * One client's dossier page: personal data, address, custodians, exchange consent, vaccinations with
+ * the state of their messages to the registry, the status query, and for the admin the audit trail.
+ */
 import { type ReactNode } from 'react';
 import {
   Alert,
@@ -28,12 +31,15 @@ import {
   formatRelation,
   formatStreetLine,
 } from '../shared/format.js';
-import { useDocumentTitle } from '../shared/layout.js';
+import { useDocumentTitle, useSession } from '../shared/layout.js';
 import { href, type Location } from '../shared/router.js';
 import { useApi } from '../shared/useApi.js';
 import { getClient, type ClientDetail } from './api.js';
+import { AuditTrail } from './AuditTrail.js';
 import { listQuery } from './ClientList.js';
 import { ageBandText, decisionLabel, getConsent } from './consent.js';
+import { AUDIT_ROLE } from './exchange.js';
+import { VaccinationSections } from './Vaccinations.js';
 
 export function ClientPage({ id, location }: { id: string; location: Location }) {
   const client = useApi((signal) => getClient(id, signal), [id]);
@@ -80,19 +86,11 @@ function ClientTitle({ title }: { title: string }) {
 }
 
 /**
- * The sections of the dossier page, in order. Later issues add their own (consent, vaccinations) as one
- * more entry, each with its own route under `#/clients/:id/…` where it needs a page of its own.
+ * The sections of the dossier page, in order. Each later issue adds its own; a part that needs a page
+ * of its own gets a route under `#/clients/:id/…` (like the consent page).
  */
-function clientSections(client: ClientDetail): { title: string; content: ReactNode }[] {
-  return [
-    { title: 'Persoonsgegevens', content: <PersonalData client={client} /> },
-    { title: 'Adres', content: <AddressData client={client} /> },
-    { title: 'Gezaghebbenden', content: <Custodians client={client} /> },
-    { title: 'Toestemming gegevensuitwisseling RVP', content: <ConsentSummary client={client} /> },
-  ];
-}
-
 function ClientDossier({ client, back }: { client: ClientDetail; back: ReactNode }) {
+  const { user } = useSession();
   const name = formatName(client);
   return (
     <>
@@ -102,11 +100,24 @@ function ClientDossier({ client, back }: { client: ClientDetail; back: ReactNode
         {client.bsn ? `, BSN ${formatBsn(client.bsn)}` : ', geen BSN'}
       </Paragraph>
       {back}
-      {clientSections(client).map((section) => (
-        <Section key={section.title} title={section.title}>
-          {section.content}
+      <Section title="Persoonsgegevens">
+        <PersonalData client={client} />
+      </Section>
+      <Section title="Adres">
+        <AddressData client={client} />
+      </Section>
+      <Section title="Gezaghebbenden">
+        <Custodians client={client} />
+      </Section>
+      <Section title="Toestemming gegevensuitwisseling RVP">
+        <ConsentSummary client={client} />
+      </Section>
+      <VaccinationSections client={client} />
+      {user.role === AUDIT_ROLE ? (
+        <Section title="Wie heeft dit dossier ingezien?" testId="audit-section">
+          <AuditTrail clientId={client.id} />
         </Section>
-      ))}
+      ) : null}
     </>
   );
 }

@@ -5,7 +5,7 @@
  * the server's; the page shows them with their reasons. Nothing is ever pre-set (R-C1).
  */
 import { useCallback, useId, useState, type FormEvent, type ReactNode } from 'react';
-import type { FieldError, Problem } from '../shared/api.js';
+import type { Problem } from '../shared/api.js';
 import {
   Alert,
   Button,
@@ -14,7 +14,6 @@ import {
   ErrorSummary,
   FormField,
   FormFieldDescription,
-  FormFieldErrorMessage,
   FormLabel,
   Heading,
   Link,
@@ -32,9 +31,9 @@ import {
   TableRow,
   Textarea,
   Textbox,
-  type SummaryError,
 } from '../shared/components.js';
-import { formatBsn, formatDate, formatDateTime, formatKind, formatName, todayIso } from '../shared/format.js';
+import { formatBsn, formatDate, formatDateTime, formatKind, formatName } from '../shared/format.js';
+import { DateField, ErrorText, problemErrors, summaryOf, type FormErrors } from '../shared/form.js';
 import { useDocumentTitle, useSession } from '../shared/layout.js';
 import { href } from '../shared/router.js';
 import { problemOf, useApi } from '../shared/useApi.js';
@@ -59,6 +58,7 @@ import {
   readableText,
   registerCompetence,
   registerConsent,
+  repairsText,
   roleLabel,
   sourceLabels,
   sourcesFor,
@@ -72,7 +72,6 @@ import {
   type ConsentOverview,
   type ConsentPerson,
   type Evaluation,
-  type MappedErrors,
   type StoredRecord,
 } from './consent.js';
 
@@ -408,88 +407,6 @@ function SourceText({ source }: { source: string }) {
   );
 }
 
-// Forms: shared pieces -----------------------------------------------------------------------------------
-
-interface FormErrors<F extends string> {
-  title: string;
-  mapped: MappedErrors<F>;
-}
-
-function summaryOf<F extends string>(
-  errors: FormErrors<F>,
-  order: readonly F[],
-  idOf: (field: F) => string,
-): SummaryError[] {
-  const items: SummaryError[] = [];
-  for (const field of order) {
-    for (const message of errors.mapped.byField[field] ?? []) items.push({ fieldId: idOf(field), message });
-  }
-  for (const message of errors.mapped.other) items.push({ fieldId: null, message });
-  return items;
-}
-
-function problemErrors<F extends string>(
-  problem: Problem,
-  map: (errors: FieldError[]) => MappedErrors<F>,
-): FormErrors<F> {
-  if (problem.errors && problem.errors.length > 0)
-    return { title: problem.title, mapped: map(problem.errors) };
-  return { title: problem.title, mapped: { byField: {}, other: [problem.detail ?? problem.title] } };
-}
-
-function ErrorText({ id, messages }: { id: string; messages: string[] | undefined }) {
-  if (!messages || messages.length === 0) return null;
-  return (
-    <FormFieldErrorMessage id={id}>
-      {messages.map((message) => (
-        <span key={message} className="rvp-error-line">
-          {message}
-        </span>
-      ))}
-    </FormFieldErrorMessage>
-  );
-}
-
-function DateField({
-  id,
-  label,
-  description,
-  value,
-  onChange,
-  errors,
-}: {
-  id: string;
-  label: string;
-  description?: string;
-  value: string;
-  onChange: (value: string) => void;
-  errors: string[] | undefined;
-}) {
-  const invalid = Boolean(errors?.length);
-  return (
-    <FormField invalid={invalid}>
-      <FormLabel htmlFor={id}>{label}</FormLabel>
-      {description ? (
-        <FormFieldDescription id={`${id}-description`}>{description}</FormFieldDescription>
-      ) : null}
-      <ErrorText id={`${id}-error`} messages={errors} />
-      <div className="rvp-field-row">
-        <Textbox
-          id={id}
-          type="date"
-          value={value}
-          invalid={invalid}
-          aria-describedby={describedBy(description && `${id}-description`, invalid && `${id}-error`)}
-          onChange={(event) => onChange(event.target.value)}
-        />
-        <Button type="button" purpose="secondary" onClick={() => onChange(todayIso())}>
-          Vandaag
-        </Button>
-      </div>
-    </FormField>
-  );
-}
-
 // Registering a consent record ---------------------------------------------------------------------------
 
 const consentFieldOrder: readonly ConsentFormField[] = [
@@ -553,7 +470,8 @@ function ConsentForm({
       setSuccess(
         `Opgeslagen: ${record.sourcePerson.name} ${record.agreed ? 'gaf toestemming' : 'weigerde toestemming'} ` +
           `(bron ${record.source}) op ${formatDate(record.date)}.${ended} ` +
-          `Het besluit van vandaag is nu: ${decisionLabel(result.evaluation.decision).toLowerCase()}.`,
+          `Het besluit van vandaag is nu: ${decisionLabel(result.evaluation.decision).toLowerCase()}.` +
+          repairsText(result.repairsQueued),
       );
       setErrors(null);
       setValues(emptyConsentForm);
@@ -826,7 +744,8 @@ function CompetenceForm({ clientId, onRegistered }: { clientId: string; onRegist
       setSuccess(
         `Opgeslagen: ${result.judgement.competent ? 'wilsbekwaam' : 'wilsonbekwaam'} op ` +
           `${formatDate(result.judgement.date)}. Het besluit van vandaag is nu: ` +
-          `${decisionLabel(result.evaluation.decision).toLowerCase()}.`,
+          `${decisionLabel(result.evaluation.decision).toLowerCase()}.` +
+          repairsText(result.repairsQueued),
       );
       setErrors(null);
       setValues(emptyCompetenceForm);

@@ -5,6 +5,7 @@
  */
 import { request, type FieldError } from '../shared/api.js';
 import { formatDate } from '../shared/format.js';
+import type { MappedErrors } from '../shared/form-errors.js';
 
 export type Decision = 'toestemming' | 'geen-toestemming';
 export type ConsentSource = '01' | '03' | '04' | '05';
@@ -144,15 +145,28 @@ export function getConsentHistory(clientId: string, signal?: AbortSignal): Promi
 export function registerConsent(
   clientId: string,
   body: NewConsentRecord,
-): Promise<{ record: StoredRecord; evaluation: Evaluation; ended: string[] }> {
+): Promise<{ record: StoredRecord; evaluation: Evaluation; ended: string[]; repairsQueued?: number }> {
   return request(`${clientPath(clientId)}/consent-records`, { method: 'POST', body });
 }
 
 export function registerCompetence(
   clientId: string,
   body: NewCompetenceJudgement,
-): Promise<{ judgement: CompetenceJudgement; evaluation: Evaluation }> {
+): Promise<{ judgement: CompetenceJudgement; evaluation: Evaluation; repairsQueued?: number }> {
   return request(`${clientPath(clientId)}/competence-judgements`, { method: 'POST', body });
+}
+
+/**
+ * After a change from no consent to consent, the service re-sends the vaccinations this organisation
+ * sent anonymously, now with personal data (R-C5). Empty when nothing was queued.
+ */
+export function repairsText(repairsQueued: number | undefined): string {
+  if (!repairsQueued) return '';
+  const what =
+    repairsQueued === 1
+      ? '1 eerder zonder persoonsgegevens verstuurd contactmoment wordt'
+      : `${repairsQueued} eerder zonder persoonsgegevens verstuurde contactmomenten worden`;
+  return ` ${what} vandaag opnieuw verstuurd, nu met persoonsgegevens (herstel).`;
 }
 
 // Labels -------------------------------------------------------------------------------------------
@@ -361,11 +375,7 @@ const competenceFieldOf: Record<string, CompetenceFormField> = {
   explanation: 'explanation',
 };
 
-export interface MappedErrors<F extends string> {
-  byField: Partial<Record<F, string[]>>;
-  /** Errors that belong to no field of the form (shown in the summary only). */
-  other: string[];
-}
+export type { MappedErrors };
 
 function mapErrors<F extends string>(
   errors: readonly FieldError[],

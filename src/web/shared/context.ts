@@ -5,6 +5,13 @@ export interface NavItem {
   label: string;
   /** Route path, e.g. `/clients`; the item is current for this path and everything under it. */
   path: string;
+  /** Only shown to users with one of these roles (the page itself says so to anyone else). */
+  roles?: readonly string[];
+}
+
+/** The navigation items a user with `role` sees. */
+export function navItemsFor(items: readonly NavItem[], role: string): NavItem[] {
+  return items.filter((item) => !item.roles || item.roles.includes(role));
 }
 
 export interface AppInfo {

@@ -16,7 +16,14 @@ import {
   ProblemAlert,
   SkipLink,
 } from './components.js';
-import { AppContext, SessionContext, useDocumentTitle, type AppInfo, type NavItem } from './context.js';
+import {
+  AppContext,
+  navItemsFor,
+  SessionContext,
+  useDocumentTitle,
+  type AppInfo,
+  type NavItem,
+} from './context.js';
 import { formatRole } from './format.js';
 import { navigate, useLocation } from './router.js';
 import { SignInPage } from './signin.js';
@@ -121,7 +128,7 @@ export function AppShell({ app, children }: { app: AppInfo; children: ReactNode 
           </div>
           {user ? <UserBlock user={user} onSignOut={signOut} /> : null}
         </div>
-        <Navigation items={user ? app.nav : []} />
+        <Navigation items={user ? navItemsFor(app.nav, user.role) : []} />
       </PageHeader>
       <main id="main" className="rvp-main" tabIndex={-1}>
         <div className="rvp-container">{content}</div>
