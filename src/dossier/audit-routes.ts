@@ -1,9 +1,10 @@
 import { inOrganisation } from './scope.js';
+import { requirePermission } from '../http/policy.js';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../db/audit.js';
 import type { App } from '../http/app.js';
-import { notFound, ProblemError } from '../http/problem.js';
+import { notFound } from '../http/problem.js';
 import { organisationOf } from './clients.js';
 import type { DossierSchema } from './schema.js';
 
@@ -34,14 +35,7 @@ export function registerAuditRoutes(app: App, db: Kysely<DossierSchema>): void {
     async (request) => {
       const actor = request.actor!;
       const ura = organisationOf(actor);
-      if (actor.role !== 'jgz-admin') {
-        throw new ProblemError(
-          403,
-          'forbidden',
-          'Geen toegang',
-          'Alleen de beheerder (privacyfunctionaris) ziet het auditspoor.',
-        );
-      }
+      requirePermission(actor, 'audit.read');
       return inOrganisation(db, ura, async (trx) => {
         const client = await trx
           .selectFrom('client')

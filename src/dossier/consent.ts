@@ -1,4 +1,5 @@
 import { inOrganisation } from './scope.js';
+import { requirePermission } from '../http/policy.js';
 import type { Kysely, Transaction } from 'kysely';
 import { appendAudit } from '../db/audit.js';
 import { addMonths, compareIsoDates, nthBirthday } from '../domain/dates/index.js';
@@ -388,6 +389,7 @@ export async function registerConsentRecord(
   ended: string[];
   repairsQueued: number;
 }> {
+  requirePermission(ctx.actor, 'consent.register');
   const ura = organisationOf(ctx.actor);
   return inOrganisation(db, ura, async (trx) => {
     const state = await loadState(trx, ura, clientId, true);
@@ -490,14 +492,7 @@ export async function registerCompetenceJudgement(
   today: IsoDate,
 ): Promise<{ judgement: StoredJudgement; evaluation: ConsentEvaluation; repairsQueued: number }> {
   const ura = organisationOf(ctx.actor);
-  if (ctx.actor.role !== 'jgz-professional') {
-    throw new ProblemError(
-      403,
-      'forbidden',
-      'Geen toegang',
-      'Alleen een JGZ-professional kan wilsbekwaamheid beoordelen.',
-    );
-  }
+  requirePermission(ctx.actor, 'competence.judge');
   return inOrganisation(db, ura, async (trx) => {
     const state = await loadState(trx, ura, clientId, true);
     const before = evaluateConsent(state.input, today).decision;

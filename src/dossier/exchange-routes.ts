@@ -6,6 +6,7 @@ import { publicKeys, signingKeyFor } from '../exchange/keys.js';
 import type { ExchangeSender } from '../exchange/sender.js';
 import { signPayload } from '../exchange/signing.js';
 import type { App } from '../http/app.js';
+import { requirePermission } from '../http/policy.js';
 import { notFound, ProblemError } from '../http/problem.js';
 import { organisationOf } from './clients.js';
 import { consentForExchange } from './consent.js';
@@ -181,14 +182,7 @@ export function registerExchangeRoutes(
     async (request) => {
       const actor = ctx(request).actor;
       const ura = organisationOf(actor);
-      if (!['jgz-admin', 'jgz-planner'].includes(actor.role)) {
-        throw new ProblemError(
-          403,
-          'forbidden',
-          'Geen toegang',
-          'Alleen een beheerder of planner ziet de werklijst.',
-        );
-      }
+      requirePermission(actor, 'exchange.worklist');
       const rows = await db
         .selectFrom('outbox_message as o')
         .innerJoin('activity as a', 'a.id', 'o.activity_pk')
@@ -231,14 +225,7 @@ export function registerExchangeRoutes(
       },
     },
     async (request) => {
-      if (!['jgz-admin', 'jgz-planner'].includes(ctx(request).actor.role)) {
-        throw new ProblemError(
-          403,
-          'forbidden',
-          'Geen toegang',
-          'Alleen een beheerder of planner kan de verzending starten.',
-        );
-      }
+      requirePermission(ctx(request).actor, 'exchange.run');
       return exchange.sender.runNightly();
     },
   );

@@ -1,4 +1,5 @@
 import { inOrganisation } from './scope.js';
+import { requirePermission } from '../http/policy.js';
 import type { Kysely, Transaction } from 'kysely';
 import { appendAudit } from '../db/audit.js';
 import { compareIsoDates } from '../domain/dates/index.js';
@@ -106,14 +107,7 @@ function checkDates(
 /** Records a contact moment with its vaccinations, and queues it for the nightly delivery. */
 /** Recording and changing vaccinations is the work of a JGZ professional (nurse, doctor). */
 function requireProfessional(ctx: RequestContext): void {
-  if (ctx.actor.role !== 'jgz-professional') {
-    throw new ProblemError(
-      403,
-      'forbidden',
-      'Geen toegang',
-      'Alleen een JGZ-professional registreert vaccinaties.',
-    );
-  }
+  requirePermission(ctx.actor, 'vaccination.record');
 }
 
 export async function recordActivity(

@@ -4,10 +4,11 @@
  * and write is audited (R-C8); refusals are problem+json naming field and rule. docs/population.md.
  */
 import type { Kysely } from 'kysely';
+import { requirePermission } from '../http/policy.js';
 import { z } from 'zod';
 import { isValidBsn } from '../domain/identifiers/index.js';
 import type { App } from '../http/app.js';
-import { notFound, ProblemError } from '../http/problem.js';
+import { notFound } from '../http/problem.js';
 import type { Actor } from '../http/session.js';
 import {
   citizenRequestSummary,
@@ -24,13 +25,8 @@ export interface CitizenRouteOptions {
   today: () => string;
 }
 
-const STAFF_ROLES = new Set(['registry-staff', 'registry-analyst']);
-
 function requireStaff(actor: Actor | null): Actor {
-  if (!actor || !STAFF_ROLES.has(actor.role)) {
-    throw new ProblemError(403, 'forbidden', 'Geen toegang', 'Alleen medewerkers van het register.');
-  }
-  return actor;
+  return requirePermission(actor, 'registry.citizen-request');
 }
 
 const personParams = z.object({ id: z.uuid() });

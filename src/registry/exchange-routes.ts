@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import { requirePermission } from '../http/policy.js';
 import { z } from 'zod';
 import type { KeyResolver } from '../exchange/signing.js';
 import type { App } from '../http/app.js';
-import { ProblemError } from '../http/problem.js';
 import { MAX_BATCH, receiveMessages } from './intake.js';
 import type { RegistrySchema } from './schema.js';
 import { answerStatusQuery, statusQueryResponseSchema } from './status-query.js';
@@ -97,9 +97,7 @@ export function registerExchangeRoutes(
       },
     },
     async (request) => {
-      if (!['registry-staff', 'registry-analyst'].includes(request.actor!.role)) {
-        throw new ProblemError(403, 'forbidden', 'Geen toegang', 'Alleen medewerkers van het register.');
-      }
+      requirePermission(request.actor, 'registry.intake-worklist');
       const held = await db
         .selectFrom('intake_worklist')
         .select(['id', 'organisation_ura', 'activity_id', 'version', 'reason_code', 'reason', 'received_at'])

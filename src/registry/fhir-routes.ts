@@ -4,6 +4,7 @@
  * `OperationOutcome` as `application/fhir+json` instead of problem+json. See docs/fhir.md.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { requirePermission } from '../http/policy.js';
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../db/audit.js';
 import type { App } from '../http/app.js';
@@ -15,7 +16,6 @@ export const FHIR_BASE = '/api/fhir';
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 /** Registry staff may run the forecast; municipality officers see aggregates only. */
-const FORECAST_ROLES = new Set(['registry-staff', 'registry-analyst']);
 
 const ISSUE_TYPE: Record<number, string> = {
   400: 'invalid',
@@ -109,10 +109,7 @@ export function registerFhirRoutes(app: App, db: Kysely<RegistrySchema>): void {
       fhir.get('/*', { schema: { hide: true } }, notFound);
 
       const forecast = async (request: FastifyRequest, reply: FastifyReply) => {
-        const actor = request.actor;
-        if (!actor || !FORECAST_ROLES.has(actor.role)) {
-          throw new ProblemError(403, 'forbidden', 'Geen toegang', 'Alleen medewerkers van het register.');
-        }
+        const actor = requirePermission(request.actor, 'registry.forecast');
         const result = immdsForecast(request.body);
         await appendAudit(db, {
           actorId: actor.userId,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { requirePermission } from '../http/policy.js';
 import { z } from 'zod';
 import { isoDateSchema } from '../domain/dates/index.js';
 import { isValidUra } from '../domain/identifiers/index.js';
@@ -26,12 +27,6 @@ const RunSchema = z.object({
   letters: z.number(),
 });
 
-const staffOnly = (role: string) => {
-  if (role !== 'registry-staff' && role !== 'registry-analyst') {
-    throw new ProblemError(403, 'forbidden', 'Geen toegang', 'Alleen medewerkers van het register.');
-  }
-};
-
 /** Invitation and reminder runs, their letters (R-R4), and call lists for organisations (bericht 7). */
 export function registerInvitationRoutes(
   app: App,
@@ -56,14 +51,7 @@ export function registerInvitationRoutes(
     },
     async (request) => {
       const actor = request.actor!;
-      if (actor.role !== 'registry-staff') {
-        throw new ProblemError(
-          403,
-          'forbidden',
-          'Geen toegang',
-          'Alleen medewerkers van het register starten een run.',
-        );
-      }
+      requirePermission(actor, 'registry.run.start');
       return runInvitations(db, { ...request.body, startedBy: actor.userId, today: options.today() });
     },
   );
@@ -72,7 +60,7 @@ export function registerInvitationRoutes(
     '/api/invitation-runs',
     { schema: { tags: ['invitations'], response: { 200: z.object({ items: z.array(RunSchema) }) } } },
     async (request) => {
-      staffOnly(request.actor!.role);
+      requirePermission(request.actor, 'registry.run.read');
       return { items: await listRuns(db) };
     },
   );
@@ -90,7 +78,7 @@ export function registerInvitationRoutes(
       },
     },
     async (request) => {
-      staffOnly(request.actor!.role);
+      requirePermission(request.actor, 'registry.run.read');
       const letters = await db
         .selectFrom('invitation_letter as l')
         .innerJoin('person as p', 'p.id', 'l.person_id')
@@ -147,7 +135,7 @@ export function registerInvitationRoutes(
       },
     },
     async (request, reply) => {
-      staffOnly(request.actor!.role);
+      requirePermission(request.actor, 'registry.run.read');
       const letter = await db
         .selectFrom('invitation_letter as l')
         .innerJoin('person as p', 'p.id', 'l.person_id')

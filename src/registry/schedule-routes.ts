@@ -4,24 +4,20 @@
  * (`$immds-forecast`, fhir-routes.ts). Every read is audited (R-C8).
  */
 import type { Kysely } from 'kysely';
+import { requirePermission } from '../http/policy.js';
 import { z } from 'zod';
 import { appendAudit } from '../db/audit.js';
 import { isoDateSchema } from '../domain/dates/index.js';
 import { isValidBsn } from '../domain/identifiers/index.js';
 import type { App } from '../http/app.js';
-import { notFound, ProblemError } from '../http/problem.js';
+import { notFound } from '../http/problem.js';
 import type { Actor } from '../http/session.js';
 import { registerFhirRoutes } from './fhir-routes.js';
 import { loadPersonSchedule, scheduleAssessmentSchema } from './schedule-service.js';
 import type { RegistrySchema } from './schema.js';
 
-const STAFF_ROLES = new Set(['registry-staff', 'registry-analyst']);
-
 function requireStaff(actor: Actor | null): Actor {
-  if (!actor || !STAFF_ROLES.has(actor.role)) {
-    throw new ProblemError(403, 'forbidden', 'Geen toegang', 'Alleen medewerkers van het register.');
-  }
-  return actor;
+  return requirePermission(actor, 'registry.person.read');
 }
 
 export const personSummarySchema = z.object({
