@@ -62,18 +62,18 @@ export async function enqueueRepairs(trx: Db, organisationUra: string, clientId:
           .select(sql`1`.as('one'))
           .whereRef('o.activity_pk', '=', 'a.id')
           .where('o.sent_kind', '=', 'anonymous')
-          .where('o.state', '=', 'sent')
+          .where('o.state', 'in', ['sent', 'held'])
           .where(
             'o.version',
             '=',
             selectFrom('outbox_message as l')
               .select((eb) => eb.fn.max('l.version').as('v'))
               .whereRef('l.activity_pk', '=', 'a.id')
-              .where('l.state', '=', 'sent'),
+              .where('l.state', 'in', ['sent', 'held']),
           ),
       ),
     )
-    // … and nothing newer is waiting to go (that message will be decided at send time anyway).
+    // (held counts as delivered: the registry has it on its worklist) … and nothing newer is waiting to go (that message will be decided at send time anyway).
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(

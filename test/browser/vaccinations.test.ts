@@ -482,7 +482,12 @@ describe('registry worklist', () => {
       await page.getByRole('heading', { level: 1, name: 'Werklijst berichten' }).waitFor();
       await expect(
         page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link').allTextContents(),
-      ).resolves.toEqual(['Bevolking per gemeente', 'Werklijst berichten']);
+      ).resolves.toEqual([
+        'Bevolking per gemeente',
+        'Werklijst berichten',
+        'Persoon zoeken',
+        'Uitnodigingsruns',
+      ]);
       await page.getByTestId('held-count').waitFor();
       // Everything sent above was accepted.
       await expect(page.getByTestId('refused-count').textContent()).resolves.toBe('0');

@@ -12,7 +12,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/data
 import { ADMIN_A, clientRow, ORG_A, seedTwoOrganisations, USER_A } from '../support/fixtures.js';
 import { signIn } from '../support/session.js';
 
-const BSN = [1, 2, 3, 4, 5].map((n) => makeBsn(7_000_000 + n));
+const BSN = [1, 2, 3, 4, 5, 6].map((n) => makeBsn(7_000_000 + n));
 
 describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backend) => {
   let dossierDb: TestDatabase<'dossier'>;
@@ -56,6 +56,7 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
           postcode: '0123 XX',
         }),
         clientRow(ORG_A.ura, 24, { given_name: 'Onbekend', bsn: BSN[4]!, birth_date: '2018-05-05' }),
+        clientRow(ORG_A.ura, 25, { given_name: 'Vera', bsn: BSN[5]!, birth_date: '2008-01-01' }),
       ])
       .returning(['id', 'given_name'])
       .execute();
@@ -248,6 +249,64 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
       [2, 'repair', 'personalised'],
       [1, 'new', 'anonymous'],
     ]);
+  });
+
+  it('never repairs a vaccination that came from another organisation’s dossier (R-C5)', async () => {
+    const { db } = dossierDb.database;
+    const own = await vaccinate('Vera');
+    // A vaccination that arrived with a dossier transfer from organisation B, once sent anonymously by B.
+    const foreign = await db
+      .insertInto('activity')
+      .values({
+        organisation_ura: ORG_A.ura,
+        client_id: clients.Vera!,
+        activity_id: 'FROMB00001',
+        activity_type: '01',
+        activity_date: '2025-05-01',
+        origin_ura: '10000002',
+        created_by: 'transfer',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('outbox_message')
+      .values({
+        organisation_ura: ORG_A.ura,
+        activity_pk: foreign.id,
+        version: 1,
+        reason: 'new',
+        urgency: 'nightly',
+        released: true,
+        state: 'sent',
+        sent_kind: 'anonymous',
+        sent_at: new Date(),
+        last_error: null,
+        registry_outcome: 'accepted',
+        registry_reason: null,
+      })
+      .execute();
+    await sender.runNightly();
+    expect((await registryRows(own.activityId)).anonymous).toHaveLength(1);
+    const yes = await ownYes('Vera', today);
+    expect(yes.statusCode).toBe(201);
+    expect(yes.json().repairsQueued).toBe(1); // her own organisation's, not the transferred one
+    const queued = await db
+      .selectFrom('outbox_message')
+      .select('activity_pk')
+      .where('reason', '=', 'repair')
+      .where('activity_pk', '=', foreign.id)
+      .execute();
+    expect(queued).toEqual([]);
+    await sender.deliverDue();
+    const repairs = await db
+      .selectFrom('outbox_message as o')
+      .innerJoin('activity as a', 'a.id', 'o.activity_pk')
+      .select(['a.activity_id', 'o.state'])
+      .where('o.reason', '=', 'repair')
+      .where('a.client_id', '=', clients.Vera!)
+      .execute();
+    // Delivered (held at the registry: Vera is not in its population), and only her own activity.
+    expect(repairs).toEqual([{ activity_id: own.activityId, state: 'held' }]);
   });
 
   it('turning 16 with her own yes: the daily job repairs what went out anonymously', async () => {
