@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBsn } from '../../src/domain/identifiers/index.js';
 import type { App } from '../../src/http/app.js';
 import { createRegistryApp } from '../../src/registry/app.js';
+import { localKeys, newSigningKey, signPayload } from '../../src/exchange/signing.js';
 import { runInvitations } from '../../src/registry/invitations.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { signIn, testPasswordHash } from '../support/session.js';
@@ -234,6 +235,46 @@ describe.each(BACKENDS)('invitation and reminder runs on %s', (backend) => {
     expect(reminded.filter((r) => r.given_name === 'Bram').map((r) => r.vaccine_group)).not.toContain('DTaP');
     expect(reminded.every((r) => r.follows_invitation_id)).toBe(true);
     expect(run.letters).toBeGreaterThan(0);
+  });
+
+  it('gives an organisation its call list (bericht 7), signed, whatever the consent', async () => {
+    const key = await newSigningKey(ORG);
+    const other = await newSigningKey('90000102');
+    const listApp = await createRegistryApp({
+      database: test.database,
+      logLevel: 'silent',
+      today: () => TODAY,
+      trustedKeys: () => localKeys([key.publicJwk, other.publicJwk]),
+    });
+    try {
+      const ask = async (signer: typeof key, payload: object) =>
+        listApp.inject({
+          method: 'POST',
+          url: '/api/exchange/call-list',
+          payload: { request: await signPayload(payload, signer) },
+        });
+      const response = await ask(key, {
+        schema: 'open-rvp/call-list/v1',
+        organisationUra: ORG,
+        from: '2026-11-01',
+        to: '2026-11-30',
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const names = new Set(response.json().items.map((i: { name: string }) => i.name));
+      expect(names).toContain('Anna Test');
+      expect(names).not.toContain('Cas Test'); // deceased
+      expect(names).not.toContain('Dewi Test'); // complete for what is due
+      // Another organisation cannot ask for this one's list.
+      const forged = await ask(other, {
+        schema: 'open-rvp/call-list/v1',
+        organisationUra: ORG,
+        from: '2026-11-01',
+        to: '2026-11-30',
+      });
+      expect(forged.statusCode).toBe(400);
+    } finally {
+      await listApp.close();
+    }
   });
 
   it('selects a group session only 3 to 4 weeks before its first date', async () => {
