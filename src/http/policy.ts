@@ -29,6 +29,7 @@ export const POLICY = {
   'registry.citizen-request': ['registry-staff', 'registry-analyst'],
   'registry.run.start': ['registry-staff'],
   'registry.run.read': ['registry-staff', 'registry-analyst'],
+  'registry.insert.upload': ['registry-staff'],
   'registry.intake-worklist': ['registry-staff', 'registry-analyst'],
   'registry.forecast': ['registry-staff', 'registry-analyst'],
   // Municipality officers see aggregates only, of their own municipality.

@@ -7,6 +7,7 @@ import { VACCINE_TYPES } from '../domain/messages/index.js';
 import { verifySigned, type KeyResolver } from '../exchange/signing.js';
 import type { App } from '../http/app.js';
 import { notFound, ProblemError } from '../http/problem.js';
+import { PDFDocument } from 'pdf-lib';
 import { renderInvitationLetter } from './letters.js';
 import { assessSchedule, loadRegistryDoses } from './schedule-service.js';
 import { listRuns, runInvitations } from './invitations.js';
@@ -53,6 +54,57 @@ export function registerInvitationRoutes(
       const actor = request.actor!;
       requirePermission(actor, 'registry.run.start');
       return runInvitations(db, { ...request.body, startedBy: actor.userId, today: options.today() });
+    },
+  );
+
+  // The organisation's one double-sided A4 insert (R-R4), uploaded as application/pdf.
+  app.addContentTypeParser(
+    'application/pdf',
+    { parseAs: 'buffer', bodyLimit: 5 * 1_048_576 },
+    (_request, body, done) => done(null, body),
+  );
+  app.put(
+    '/api/organisations/:ura/insert',
+    {
+      schema: {
+        tags: ['invitations'],
+        summary:
+          'Set the organisation’s insert for its letters: a PDF of at most one double-sided A4 (2 pages)',
+        params: z.object({ ura: z.string().refine(isValidUra, 'URA: 8 cijfers') }),
+      },
+    },
+    async (request, reply) => {
+      const actor = requirePermission(request.actor, 'registry.insert.upload');
+      const body = request.body;
+      const refuse = (rule: string, message: string) =>
+        new ProblemError(422, 'rule-violation', 'Bijlage geweigerd', message, [
+          { field: 'body', rule, message },
+        ]);
+      if (!Buffer.isBuffer(body)) throw refuse('pdf-required', 'Stuur de bijlage als application/pdf.');
+      let pages: number;
+      try {
+        pages = (await PDFDocument.load(body)).getPageCount();
+      } catch {
+        throw refuse('pdf-invalid', 'Dit is geen leesbare PDF.');
+      }
+      if (pages > 2)
+        throw refuse('insert-one-sheet', `Eén dubbelzijdig A4-vel: hoogstens 2 pagina's (nu ${pages}).`);
+      const known = await db
+        .selectFrom('organisation')
+        .select('ura')
+        .where('ura', '=', request.params.ura)
+        .executeTakeFirst();
+      if (!known) throw notFound('Deze organisatie');
+      await db
+        .insertInto('organisation_insert')
+        .values({ organisation_ura: request.params.ura, pdf: body, uploaded_by: actor.userId })
+        .onConflict((oc) =>
+          oc
+            .column('organisation_ura')
+            .doUpdateSet({ pdf: body, uploaded_by: actor.userId, uploaded_at: new Date() }),
+        )
+        .execute();
+      return reply.code(204).send();
     },
   );
 
@@ -144,6 +196,7 @@ export function registerInvitationRoutes(
           'l.id',
           'l.kind',
           'l.with_certificate',
+          'l.organisation_ura',
           'l.created_at',
           'p.id as person_id',
           'p.given_name',
@@ -168,6 +221,13 @@ export function registerInvitationRoutes(
         .orderBy('vaccine_group')
         .execute();
       const name = [letter.given_name, letter.name_prefix, letter.family_name].filter(Boolean).join(' ');
+      const insert = letter.organisation_ura
+        ? await db
+            .selectFrom('organisation_insert')
+            .select('pdf')
+            .where('organisation_ura', '=', letter.organisation_ura)
+            .executeTakeFirst()
+        : undefined;
       const minor = Number(options.today().slice(0, 4)) - Number(letter.birth_date.slice(0, 4)) < 18;
       const certificate = letter.with_certificate
         ? (await loadRegistryDoses(db, letter.person_id)).map((d) => ({
@@ -203,6 +263,7 @@ export function registerInvitationRoutes(
           doseNumber: i.dose_number,
         })),
         ...(certificate ? { certificate } : {}),
+        ...(insert ? { insert: new Uint8Array(insert.pdf) } : {}),
         issuedOn: new Date(letter.created_at).toISOString().slice(0, 10),
       });
       return reply

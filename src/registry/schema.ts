@@ -5,7 +5,7 @@ import type { AuditEventTable, Gender } from '../db/shared-tables.js';
 
 /** Kysely types of the registry database (migrations/registry). */
 export interface RegistrySchema
-  extends IntakeTables, InvitationTables, PopulationTables, CitizenRequestTables {
+  extends IntakeTables, InvitationTables, InsertTables, PopulationTables, CitizenRequestTables {
   municipality: { code: string; name: string; province: string; organisation_ura: string | null };
   organisation: { ura: string; name: string };
   staff_user: {
@@ -156,6 +156,15 @@ export interface InvitationTables {
     description: string;
     follows_invitation_id: string | null;
     created_at: Generated<Date>;
+  };
+}
+
+export interface InsertTables {
+  organisation_insert: {
+    organisation_ura: string;
+    pdf: Uint8Array;
+    uploaded_by: string;
+    uploaded_at: Generated<Date>;
   };
 }
 

@@ -164,6 +164,31 @@ describe.each(BACKENDS)('invitation and reminder runs on %s', (backend) => {
     expect(pdf.getPageCount()).toBe(1 + letters[0].invitations.length + 1);
   });
 
+  it('adds the organisation’s one double-sided A4 insert to its letters', async () => {
+    const pdfOf = async (pages: number) => {
+      const doc = await PDFDocument.create();
+      for (let i = 0; i < pages; i++) doc.addPage();
+      return Buffer.from(await doc.save());
+    };
+    const put = async (body: Buffer | string, contentType = 'application/pdf') =>
+      app.inject({
+        method: 'PUT',
+        url: `/api/organisations/${ORG}/insert`,
+        headers: { ...headers, 'content-type': contentType },
+        payload: body,
+      });
+    expect((await put(await pdfOf(3))).json().errors[0].rule).toBe('insert-one-sheet');
+    expect((await put(Buffer.from('geen pdf'))).json().errors[0].rule).toBe('pdf-invalid');
+    expect((await put(await pdfOf(2))).statusCode).toBe(204);
+    const runs = (await app.inject({ url: '/api/invitation-runs', headers })).json().items;
+    const letters = (
+      await app.inject({ url: `/api/invitation-runs/${runs.at(-1).id}/letters`, headers })
+    ).json().items;
+    const response = await app.inject({ url: `/api/invitation-letters/${letters[0].id}/pdf`, headers });
+    const pdf = await PDFDocument.load(response.rawPayload);
+    expect(pdf.getPageCount()).toBe(1 + letters[0].invitations.length + 1 + 2);
+  });
+
   it('resumes an interrupted run without sending anything twice', async () => {
     await expect(
       runInvitations(test.database.db, {
