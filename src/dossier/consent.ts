@@ -17,6 +17,7 @@ import {
   type ConsentSource,
   type SourcePerson,
 } from '../domain/consent/index.js';
+import { formatPersonName } from '../domain/names.js';
 import { enqueueRepairs } from '../exchange/outbox.js';
 import { notFound, ProblemError, type FieldError } from '../http/problem.js';
 import { organisationOf, type RequestContext } from './clients.js';
@@ -83,7 +84,11 @@ async function loadState(db: Db, ura: string, clientId: string, lock = false): P
     .where('r.client_id', '=', clientId)
     .execute();
   const persons: ConsentPerson[] = [
-    { id: SELF, name: fullName(client.given_name, client.name_prefix, client.family_name), role: 'client' },
+    {
+      id: SELF,
+      name: formatPersonName(client.given_name, client.name_prefix, client.family_name),
+      role: 'client',
+    },
   ];
   const relations = new Map<
     string,
@@ -100,7 +105,7 @@ async function loadState(db: Db, ura: string, clientId: string, lock = false): P
     if (!existing) {
       persons.push({
         id: r.id,
-        name: fullName(r.given_name, r.name_prefix, r.family_name),
+        name: formatPersonName(r.given_name, r.name_prefix, r.family_name),
         role:
           r.relation === 'legal-representative'
             ? 'legal-representative'
@@ -554,10 +559,6 @@ function refusal(errors: FieldError[]): ProblemError {
     errors.map((e) => e.message).join(' '),
     errors,
   );
-}
-
-function fullName(given: string, prefix: string | null, family: string): string {
-  return [given, prefix, family].filter(Boolean).join(' ');
 }
 
 /**

@@ -5,6 +5,7 @@
  * address, custodian, organisation, performer or consent data can reach the document.
  */
 import bwipjs from 'bwip-js';
+import { formatPersonName } from '../domain/names.js';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { VACCINE_TYPES } from '../domain/messages/index.js';
 
@@ -47,7 +48,7 @@ export function vaccineName(code: string): string {
 }
 
 export function fullName(person: CertificateContent['person']): string {
-  return [person.givenName, person.namePrefix, person.familyName].filter((p) => p).join(' ');
+  return formatPersonName(person.givenName, person.namePrefix, person.familyName);
 }
 
 /** The standard fonts encode WinAnsi only: other letters lose their accents, or become "?". */

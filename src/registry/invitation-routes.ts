@@ -8,6 +8,7 @@ import { verifySigned, type KeyResolver } from '../exchange/signing.js';
 import type { App } from '../http/app.js';
 import { notFound, ProblemError } from '../http/problem.js';
 import { PDFDocument } from 'pdf-lib';
+import { formatPersonName } from '../domain/names.js';
 import { renderInvitationLetter } from './letters.js';
 import { assessSchedule, loadRegistryDoses } from './schedule-service.js';
 import { listRuns, runInvitations } from './invitations.js';
@@ -162,7 +163,7 @@ export function registerInvitationRoutes(
           withCertificate: l.with_certificate,
           organisationUra: l.organisation_ura,
           personId: l.person_id,
-          name: [l.given_name, l.name_prefix, l.family_name].filter(Boolean).join(' '),
+          name: formatPersonName(l.given_name, l.name_prefix, l.family_name),
           birthDate: l.birth_date,
           invitations: items
             .filter((i) => i.letter_id === l.id)
@@ -220,7 +221,7 @@ export function registerInvitationRoutes(
         .where('letter_id', '=', letter.id)
         .orderBy('vaccine_group')
         .execute();
-      const name = [letter.given_name, letter.name_prefix, letter.family_name].filter(Boolean).join(' ');
+      const name = formatPersonName(letter.given_name, letter.name_prefix, letter.family_name);
       const insert = letter.organisation_ura
         ? await db
             .selectFrom('organisation_insert')
@@ -341,7 +342,7 @@ export function registerInvitationRoutes(
             continue;
           items.push({
             bsn: person.bsn,
-            name: [person.given_name, person.name_prefix, person.family_name].filter(Boolean).join(' '),
+            name: formatPersonName(person.given_name, person.name_prefix, person.family_name),
             birthDate: person.birth_date,
             postcode: person.postcode,
             houseNumber: person.house_number,

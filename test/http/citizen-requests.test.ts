@@ -14,8 +14,9 @@ import { registerCitizenRoutes } from '../../src/registry/citizen-routes.js';
 import { CERTIFICATE_TITLE } from '../../src/registry/certificate-pdf.js';
 import { withPopulationTables } from '../../src/registry/population-import.js';
 import { answerStatusQuery, STATUS_QUERY_SCHEMA } from '../../src/registry/status-query.js';
+import { seedRegistryStaff } from '../support/registry.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { signIn, testPasswordHash } from '../support/session.js';
+import { signIn } from '../support/session.js';
 
 const TODAY = '2025-11-20';
 const URA = '10000001';
@@ -63,31 +64,7 @@ describe.each(BACKENDS)('citizen requests (R-R6) on %s', (backend) => {
   beforeAll(async () => {
     test = await createTestDatabase(backend, 'registry');
     const { db } = test.database;
-    await db
-      .insertInto('municipality')
-      .values({ code: 'GM0344', name: 'Utrecht', province: 'Utrecht' })
-      .execute();
-    const password_hash = await testPasswordHash();
-    await db
-      .insertInto('staff_user')
-      .values(
-        (
-          [
-            ['medewerker', 'registry-staff', null],
-            ['analist', 'registry-analyst', null],
-            ['gemeente', 'municipality-officer', 'GM0344'],
-          ] as const
-        ).map(([id, role, municipality_code]) => ({
-          id,
-          name: id,
-          role,
-          organisation_name: 'RIVM-DVP',
-          municipality_code,
-          password_hash,
-          locked_until: null,
-        })),
-      )
-      .execute();
+    await seedRegistryStaff(db);
     const person = (bsn: string, born: string, given: string) => ({
       bsn,
       source: 'brp' as const,

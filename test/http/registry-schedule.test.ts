@@ -19,8 +19,9 @@ import {
   statusQueryResponseSchema,
 } from '../../src/registry/status-query.js';
 import { FHIR_VALIDATORS, MISSING_VALIDATOR } from '../domain/fhir-validators.js';
+import { seedRegistryStaff } from '../support/registry.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { signIn, testPasswordHash } from '../support/session.js';
+import { signIn } from '../support/session.js';
 
 const URA = '10000001';
 const TODAY = '2025-11-20';
@@ -75,31 +76,7 @@ describe.each(BACKENDS)('registry schedule: validity and forecast on %s', (backe
   beforeAll(async () => {
     test = await createTestDatabase(backend, 'registry');
     const { db } = test.database;
-    await db
-      .insertInto('municipality')
-      .values({ code: 'GM0344', name: 'Utrecht', province: 'Utrecht' })
-      .execute();
-    const password_hash = await testPasswordHash();
-    await db
-      .insertInto('staff_user')
-      .values(
-        (
-          [
-            ['medewerker', 'registry-staff', null],
-            ['analist', 'registry-analyst', null],
-            ['gemeente', 'municipality-officer', 'GM0344'],
-          ] as const
-        ).map(([id, role, municipality_code]) => ({
-          id,
-          name: id,
-          role,
-          organisation_name: 'RIVM-DVP',
-          municipality_code,
-          password_hash,
-          locked_until: null,
-        })),
-      )
-      .execute();
+    await seedRegistryStaff(db);
     const person = (bsn: string, given: string) => ({
       bsn,
       source: 'brp' as const,
