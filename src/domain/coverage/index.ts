@@ -1,0 +1,4 @@
+export * from './indicators.js';
+export * from './suppression.js';
+export * from './estimate.js';
+export * from './signal.js';

@@ -1,0 +1,4 @@
+export * from './loss.js';
+export * from './calendar.js';
+export * from './inventory.js';
+export * from './scenario.js';
