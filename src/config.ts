@@ -18,6 +18,23 @@ export interface Config {
   dossierJwksUrl: string;
   nightlyAt: string;
   exchangePollMs: number;
+  /** Issue 11: the portal and its sign-in (docs/portal.md); absent = defaults (stand-in, 3003/3004). */
+  portal?: PortalConfig;
+}
+
+export interface PortalConfig {
+  /** RVP_PORTAL_PORT (3003); RVP_OIDC_PORT (3004) for the DigiD stand-in. */
+  port: number;
+  oidcPort: number;
+  /** RVP_OIDC_ISSUER: a real provider; when absent `rvp start` runs the DigiD stand-in. */
+  issuer?: string;
+  /** RVP_OIDC_CLIENT_ID / RVP_OIDC_CLIENT_SECRET: the portal's registration at the provider. */
+  clientId: string;
+  clientSecret?: string;
+  /** RVP_PORTAL_SERVICE_SECRET: signs the portal's service tokens to dossier and registry. */
+  serviceSecret?: string;
+  /** RVP_PORTAL_URL: the portal's public URL (redirect URI); default its listen address. */
+  publicUrl?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -42,6 +59,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env.DOSSIER_JWKS_URL ?? `http://127.0.0.1:${port(env.DOSSIER_PORT, 3001)}/.well-known/jwks.json`,
     nightlyAt: env.RVP_NIGHTLY_AT ?? '02:00',
     exchangePollMs: positiveInt(env.RVP_EXCHANGE_POLL_SECONDS, 30) * 1000,
+    portal: {
+      port: port(env.RVP_PORTAL_PORT, 3003),
+      oidcPort: port(env.RVP_OIDC_PORT, 3004),
+      clientId: env.RVP_OIDC_CLIENT_ID ?? 'open-rvp-portal',
+      ...(env.RVP_OIDC_ISSUER ? { issuer: env.RVP_OIDC_ISSUER } : {}),
+      ...(env.RVP_OIDC_CLIENT_SECRET ? { clientSecret: env.RVP_OIDC_CLIENT_SECRET } : {}),
+      ...(env.RVP_PORTAL_SERVICE_SECRET ? { serviceSecret: env.RVP_PORTAL_SERVICE_SECRET } : {}),
+      ...(env.RVP_PORTAL_URL ? { publicUrl: env.RVP_PORTAL_URL.replace(/\/$/, '') } : {}),
+    },
   };
 }
 

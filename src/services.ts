@@ -10,6 +10,7 @@ import { isoDateInZone } from './domain/dates/index.js';
 import { ensureSigningKeys } from './exchange/keys.js';
 import { ExchangeScheduler } from './exchange/scheduler.js';
 import { ExchangeSender } from './exchange/sender.js';
+import { monthlySweepsEnabled, startMonthlySweeps, type MonthlySweepJob } from './dossier/sweeps.js';
 import { remoteKeys } from './exchange/signing.js';
 import type { RegistrySchema } from './registry/schema.js';
 
@@ -60,6 +61,7 @@ export async function startService(
   let app: App;
   let sender: ExchangeSender | undefined;
   let scheduler: ExchangeScheduler | undefined;
+  let sweeps: MonthlySweepJob | undefined;
   if (service === 'dossier') {
     const dossierDb = db as Database<DossierSchema>;
     await ensureSigningKeys(dossierDb.db);
@@ -70,6 +72,7 @@ export async function startService(
       ...common,
       today,
       exchange: { registryUrl: () => peerUrl, sender },
+      portalServiceSecret: () => config.portal?.serviceSecret,
     });
     sender.useLogger(app.log);
   } else {
@@ -78,6 +81,8 @@ export async function startService(
     app = await createRegistryApp({
       database: db as Database<RegistrySchema>,
       ...common,
+      portalServiceSecret: () => config.portal?.serviceSecret,
+      portalUrl: () => config.portal?.publicUrl ?? null,
       trustedKeys: () => {
         if (keysFor !== peerUrl) {
           keys = remoteKeys(peerUrl);
@@ -95,6 +100,11 @@ export async function startService(
       log: app.log,
     });
     scheduler.start();
+    // Issue 9: the monthly sweeps (docs/sessions.md); idempotent per organisation, kind and month.
+    if (monthlySweepsEnabled()) {
+      const dossierDb = (db as Database<DossierSchema>).db;
+      sweeps = startMonthlySweeps(dossierDb, () => isoDateInZone(new Date()), app.log);
+    }
   }
   return {
     service,
@@ -107,6 +117,7 @@ export async function startService(
     database: db,
     close: async () => {
       await scheduler?.stop();
+      await sweeps?.stop();
       await app.close();
       await db.close();
     },

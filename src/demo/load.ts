@@ -6,6 +6,9 @@ import type { DossierSchema } from '../dossier/schema.js';
 import { addDays, nthBirthday } from '../domain/dates/index.js';
 import { municipalities } from '../domain/geo/municipalities.js';
 import type { RegistrySchema } from '../registry/schema.js';
+import { seedDemoSupplyAndCoverage } from '../supply/demo.js'; // issue 10
+import { loadIssue12Demo } from '../dossier/registration-form-demo.js'; // issue 12
+import { seedDemoSessions } from './sessions.js'; // issue 9
 import { generatePopulation, type GeneratedClient } from './generator.js';
 import { organisationForMunicipality, organisations } from './organisations.js';
 
@@ -143,6 +146,9 @@ export async function loadDemoData(
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  await seedDemoSupplyAndCoverage(registry.db, options.referenceDate); // issue 10: vaccinations, stock, budgets
+  await seedDemoSessions(dossier, options.referenceDate); // issue 9: custodians' phones, an HPV session
+  await loadIssue12Demo(dossier, registry, options.referenceDate); // issue 12: youth without BSN, a transfer offer
   return { clients, relatedPersons };
 }
 

@@ -8,7 +8,13 @@ import { checkPassword } from '../http/passwords.js';
 import type { Actor } from '../http/session.js';
 import { getClient, listClients, type RequestContext } from './clients.js';
 import { registerAuditRoutes } from './audit-routes.js';
+import { registerSessionRoutes } from './sessions-routes.js';
 import { registerConsentRoutes } from './consent-routes.js';
+import { registerElsewhereRoutes } from './elsewhere.js';
+import { registerRegistrationFormRoutes } from './registration-form.js';
+import { registerSideEffectRoutes } from './side-effects.js';
+import { registerTransferRoutes } from './transfer.js';
+import { PORTAL_MACHINE_PATH, registerPortalRoutes } from './portal-routes.js';
 import { registerExchangeRoutes, type DossierExchange } from './exchange-routes.js';
 import { ExchangeSender } from '../exchange/sender.js';
 import type { DossierSchema } from './schema.js';
@@ -22,6 +28,8 @@ export interface DossierAppOptions {
   today?: () => string;
   /** Delivery to the registry; without it, messages wait in the outbox. */
   exchange?: DossierExchange;
+  /** Issue 11: the secret the portal signs its service tokens with; without it /api/portal is closed. */
+  portalServiceSecret?: () => string | undefined;
 }
 
 const Uuid = z.uuid();
@@ -61,7 +69,7 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
       const users = await Promise.all(ids.map((r) => findUser(r.id)));
       return users.filter((u): u is Actor => u !== null);
     },
-    machinePaths: ['/.well-known/'],
+    machinePaths: ['/.well-known/', PORTAL_MACHINE_PATH],
     healthCheck: async () => {
       await sql`select 1`.execute(db);
     },
@@ -146,8 +154,19 @@ export async function createDossierApp(options: DossierAppOptions): Promise<App>
       .catch((error: unknown) => app.log.warn({ err: error }, 'immediate delivery failed'));
   };
   registerConsentRoutes(app, db, today, kick);
+  registerPortalRoutes(app, db, {
+    today,
+    serviceSecret: options.portalServiceSecret ?? (() => process.env.RVP_PORTAL_SERVICE_SECRET),
+    onRepairsQueued: kick,
+  });
   registerExchangeRoutes(app, db, today, exchange);
   registerAuditRoutes(app, db);
+  registerSessionRoutes(app, db, today); // issue 9: group sessions and sweeps
+  // Issue 12: transfer (R-V8), vaccinating elsewhere (R-V9), registration form (R-V6), side effects.
+  registerTransferRoutes(app, db, today);
+  registerElsewhereRoutes(app, db, today);
+  registerRegistrationFormRoutes(app, db, today, exchange.registryUrl);
+  registerSideEffectRoutes(app, db, today);
   return app;
 }
 

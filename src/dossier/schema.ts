@@ -1,8 +1,12 @@
 import type { Generated } from 'kysely';
 import type { AuditEventTable, Gender } from '../db/shared-tables.js';
+import type { TransferTables } from './transfer-tables.js';
+import type { SideEffectTables } from './side-effects-tables.js';
+import type { SessionTables } from './sessions-schema.js';
 
 /** Kysely types of the dossier database (migrations/dossier). */
-export interface DossierSchema extends ConsentTables, ExchangeTables {
+export interface DossierSchema
+  extends ConsentTables, ExchangeTables, TransferTables, SideEffectTables, SessionTables {
   organisation: { ura: string; name: string };
   staff_user: {
     id: string;
@@ -34,6 +38,10 @@ export interface DossierSchema extends ConsentTables, ExchangeTables {
     city: string | null;
     municipality_code: string | null;
     created_at: Generated<Date>;
+    // Issue 12 (migration 012): closed by a transfer to this organisation (R-V8); in care elsewhere (R-V9).
+    transferred_to_ura: string | null;
+    transferred_on: string | null;
+    caring_ura: string | null;
   };
   related_person: {
     id: Generated<string>;
@@ -44,6 +52,7 @@ export interface DossierSchema extends ConsentTables, ExchangeTables {
     family_name: string;
     gender: Gender;
     birth_date: string | null;
+    phone: string | null; // migration 009 (issue 9): for the call list
   };
   client_relation: {
     client_id: string;
@@ -67,6 +76,8 @@ export interface ConsentTables {
     explanation: string;
     registered_by: string;
     registered_at: Generated<Date>;
+    origin_ura: string | null; // migration 012: copied in with a transfer (R-V8)
+    origin_judgement_id: string | null;
   };
   consent_record: {
     id: Generated<string>;
@@ -80,6 +91,8 @@ export interface ConsentTables {
     note: string | null;
     registered_by: string;
     registered_at: Generated<Date>;
+    origin_ura: string | null; // migration 012: copied in with a transfer (R-V8)
+    origin_record_id: string | null;
   };
   consent_record_end: {
     record_id: string;

@@ -55,6 +55,18 @@ export async function enqueueRepairs(trx: Db, organisationUra: string, clientId:
     .where('a.client_id', '=', clientId)
     .where('a.organisation_ura', '=', organisationUra)
     .whereRef('a.origin_ura', '=', 'a.organisation_ura')
+    // R-V8: a dossier transferred away is closed here; its consent now lives with the new
+    // organisation, which never resends our activities, so nobody repairs them (docs/transfer.md).
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('client as t')
+            .select(sql`1`.as('one'))
+            .whereRef('t.id', '=', 'a.client_id')
+            .where('t.transferred_to_ura', 'is not', null),
+        ),
+      ),
+    )
     // The latest delivered version went out anonymously …
     .where(({ exists, selectFrom }) =>
       exists(

@@ -5,8 +5,13 @@ import { createApp, type App } from '../http/app.js';
 import { checkPassword } from '../http/passwords.js';
 import type { Actor } from '../http/session.js';
 import { localKeys, type KeyResolver } from '../exchange/signing.js';
+import { registerCampaignPortalRoutes, REGISTRY_PORTAL_PATH } from '../campaigns/portal-routes.js';
+import { registerCampaignRoutes } from '../campaigns/routes.js';
 import { registerCitizenRoutes } from './citizen-routes.js';
+import { registerCoverageRoutes } from './coverage-routes.js'; // issue 10
+import { registerSupplyRoutes } from '../supply/routes.js'; // issue 10
 import { registerExchangeRoutes } from './exchange-routes.js';
+import { registerRegistrationFormRoutes } from './registration-form.js';
 import { registerInvitationRoutes } from './invitation-routes.js';
 import { populationByMunicipality } from './population.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
@@ -21,6 +26,9 @@ export interface RegistryAppOptions {
   today?: () => string;
   /** The organisations' public keys the registry trusts for signed messages. */
   trustedKeys?: () => KeyResolver;
+  /** Issue 11: the secret of the portal's service tokens (closed without), and the portal's URL for letters. */
+  portalServiceSecret?: () => string | undefined;
+  portalUrl?: () => string | null;
 }
 
 /** The registry service (Praeventis analogue). */
@@ -50,7 +58,7 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Ap
       const users = await Promise.all(ids.map((r) => findUser(r.id)));
       return users.filter((u): u is Actor => u !== null);
     },
-    machinePaths: ['/api/exchange/'],
+    machinePaths: ['/api/exchange/', REGISTRY_PORTAL_PATH],
     healthCheck: async () => {
       await sql`select 1`.execute(db);
     },
@@ -85,7 +93,17 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Ap
 
   registerInvitationRoutes(app, db, { today, trustedKeys: options.trustedKeys ?? (() => localKeys([])) });
   registerExchangeRoutes(app, db, options.trustedKeys ?? (() => localKeys([])));
+  registerRegistrationFormRoutes(app, db, options.trustedKeys ?? (() => localKeys([]))); // R-V6, issue 12
   registerScheduleRoutes(app, db, { today });
   registerCitizenRoutes(app, db, { today });
+  registerCoverageRoutes(app, db, { today }); // issue 10: coverage and reports
+  registerSupplyRoutes(app, db, { today }); // issue 10: supply and loss
+  const portalUrl = options.portalUrl ?? (() => process.env.RVP_PORTAL_URL ?? null);
+  registerCampaignRoutes(app, db, { today, portalUrl });
+  registerCampaignPortalRoutes(app, db, {
+    today,
+    portalUrl,
+    serviceSecret: options.portalServiceSecret ?? (() => process.env.RVP_PORTAL_SERVICE_SECRET),
+  });
   return app;
 }

@@ -1,11 +1,20 @@
+import type { CampaignTables } from '../campaigns/schema.js';
 import type { CitizenRequestTables } from './citizen-requests.js';
+import type { RegistrationFormTables } from './registration-form.js';
 import type { PopulationTables } from './population-import.js';
 import type { Generated } from 'kysely';
 import type { AuditEventTable, Gender } from '../db/shared-tables.js';
 
 /** Kysely types of the registry database (migrations/registry). */
 export interface RegistrySchema
-  extends IntakeTables, InvitationTables, InsertTables, PopulationTables, CitizenRequestTables {
+  extends
+    IntakeTables,
+    InvitationTables,
+    InsertTables,
+    PopulationTables,
+    CitizenRequestTables,
+    CampaignTables,
+    RegistrationFormTables {
   municipality: { code: string; name: string; province: string; organisation_ura: string | null };
   organisation: { ura: string; name: string };
   staff_user: {

@@ -29,7 +29,7 @@ import { build, defineConfig, type InlineConfig, type Plugin } from 'vite';
 const webDir = path.dirname(fileURLToPath(import.meta.url));
 const repoDir = path.resolve(webDir, '..', '..');
 
-export const WEB_APPS = ['dossier', 'registry'] as const;
+export const WEB_APPS = ['dossier', 'registry', 'portal'] as const;
 export type WebApp = (typeof WEB_APPS)[number];
 
 function isWebApp(value: string | undefined): value is WebApp {
@@ -39,7 +39,9 @@ function isWebApp(value: string | undefined): value is WebApp {
 /** The complete Vite configuration of one app; used for the CLI build and the nested build alike. */
 export function appConfig(app: WebApp, plugins: Plugin[] = []): InlineConfig {
   // `rvp start` listens on 3001 (dossier) and 3002 (registry) by default.
-  const apiUrl = process.env.RVP_API_URL ?? `http://127.0.0.1:${app === 'dossier' ? 3001 : 3002}`;
+  const apiUrl =
+    process.env.RVP_API_URL ??
+    `http://127.0.0.1:${app === 'dossier' ? 3001 : app === 'registry' ? 3002 : 3003}`;
   return {
     configFile: false,
     root: path.join(webDir, app),

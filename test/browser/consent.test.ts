@@ -6,11 +6,7 @@
  * The demo data is random, so the test picks its clients through the API first (a child under 12 with
  * custodians, and where there is one a youth of 12 to 15), then works through the page.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import {
   chromium,
   type APIRequestContext,
@@ -21,8 +17,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChain } from '../../src/chain.js';
 import { DEMO_PASSWORD } from '../../src/demo/load.js';
+import { demoDataDir, ensureWebBuild } from './helpers.js';
 
-const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 const executablePath = process.env.RVP_CHROMIUM ?? '/usr/bin/chromium';
 
 interface DemoUser {
@@ -89,15 +85,6 @@ function today(offsetDays = 0): string {
 }
 
 const dutch = (iso: string): string => iso.split('-').reverse().join('-');
-
-async function ensureWebBuild(): Promise<void> {
-  const built = ['dossier', 'registry'].every((app) =>
-    existsSync(path.join(repoDir, 'dist', 'web', app, 'index.html')),
-  );
-  if (built) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(repoDir, 'src', 'web', 'vite.config.ts'), logLevel: 'warn' });
-}
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await api.get(new URL(url, chain.dossierUrl).toString());
@@ -177,7 +164,7 @@ async function historyRows(): Promise<number> {
 
 beforeAll(async () => {
   await ensureWebBuild();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'rvp-consent-'));
+  dataDir = await demoDataDir('rvp-consent-', 300);
   chain = await startChain({ dataDir, dossierPort: 0, registryPort: 0, demoSize: 300, log: false });
   browser = await chromium.launch({
     executablePath,

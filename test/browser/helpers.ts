@@ -4,7 +4,7 @@
  * pages.test.ts). Not a test file itself (vitest collects `*.test.ts`).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import {
   type BrowserContext,
   type Page,
 } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { startChain } from '../../src/chain.js';
 import { DEMO_PASSWORD } from '../../src/demo/load.js';
 
@@ -57,14 +57,55 @@ export const dutch = (iso: string): string => iso.split('-').reverse().join('-')
 /** `123456782` → `1234.56.782`, as the app shows a BSN. */
 export const dottedBsn = (bsn: string): string => `${bsn.slice(0, 4)}.${bsn.slice(4, 6)}.${bsn.slice(6)}`;
 
-async function ensureWebBuild(): Promise<void> {
-  const built = ['dossier', 'registry'].every((app) =>
+export async function ensureWebBuild(): Promise<void> {
+  const built = ['dossier', 'registry', 'portal'].every((app) =>
     existsSync(path.join(repoDir, 'dist', 'web', app, 'index.html')),
   );
   if (built) return;
   const { build } = await import('vite');
   await build({ configFile: path.join(repoDir, 'src', 'web', 'vite.config.ts'), logLevel: 'warn' });
 }
+
+/**
+ * A fresh data dir with both databases migrated and the demo of `demoSize` loaded. Loading the demo
+ * (initdb of two PGlite databases, migrations, demo data) is most of a browser file's set-up, so it is
+ * done once per size per test run (global-setup.ts gives the run its own template folder) and copied.
+ */
+export async function demoDataDir(prefix: string, demoSize: number): Promise<string> {
+  const template = path.join(inject('browserTemplates'), `demo-${demoSize}`);
+  if (!existsSync(path.join(template, '.ready'))) {
+    await rm(template, { recursive: true, force: true });
+    await mkdir(template, { recursive: true });
+    const chain = await startChain({
+      dataDir: template,
+      dossierPort: 0,
+      registryPort: 0,
+      demoSize,
+      log: false,
+    });
+    await chain.close();
+    await writeFile(path.join(template, '.ready'), '');
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await cp(template, dataDir, { recursive: true });
+  return dataDir;
+}
+
+/** The registry's main menu for registry staff, in order. */
+export const REGISTRY_STAFF_MENU = [
+  'Bevolking per gemeente',
+  'Vaccinatiegraad',
+  'Rapportages',
+  'Vaccinvoorraad',
+  'Werklijst berichten',
+  'Formulieren zonder BSN',
+  'Persoon zoeken',
+  'Uitnodigingsruns',
+  'Campagnes',
+];
+
+/** A municipality officer sees aggregate pages only. */
+export const MUNICIPALITY_MENU = ['Bevolking per gemeente', 'Vaccinatiegraad', 'Rapportages'];
 
 export type Chain = Awaited<ReturnType<typeof startChain>>;
 
@@ -77,7 +118,7 @@ export interface World {
 /** Both services on PGlite with `demoSize` demo persons, and a headless Chromium. */
 export async function startWorld(prefix: string, demoSize = 300): Promise<World> {
   await ensureWebBuild();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const dataDir = await demoDataDir(prefix, demoSize);
   const chain = await startChain({ dataDir, dossierPort: 0, registryPort: 0, demoSize, log: false });
   const browser = await chromium.launch({
     executablePath,
@@ -185,4 +226,35 @@ export class Session {
 
 export async function demoUsers(baseUrl: string): Promise<DemoUser[]> {
   return ((await (await fetch(new URL('/api/demo-users', baseUrl))).json()) as { items: DemoUser[] }).items;
+}
+
+/**
+ * WCAG 2.1 A/AA checks with axe-core in the page (issue 11). Injected as a script: @axe-core/playwright
+ * needs Node 22. Returns the violations (id, impact, the first offending element) for a readable diff.
+ */
+export async function axeViolations(
+  page: Page,
+): Promise<Array<{ id: string; impact: string | null; target: string }>> {
+  const { default: axe } = await import('axe-core');
+  await page.addScriptTag({ content: axe.source });
+  return page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: {
+        run(
+          context: Document,
+          options: object,
+        ): Promise<{
+          violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }>;
+        }>;
+      };
+    };
+    const result = await w.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      target: String(v.nodes[0]?.target[0] ?? ''),
+    }));
+  });
 }

@@ -5,17 +5,13 @@
  * Needs the web build (`npm run build`, or `vite build --config src/web/vite.config.ts`); when
  * dist/web is missing it is built here first. Chromium: /usr/bin/chromium (RVP_CHROMIUM overrides).
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChain } from '../../src/chain.js';
 import { DEMO_PASSWORD } from '../../src/demo/load.js';
+import { demoDataDir, ensureWebBuild } from './helpers.js';
 
-const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 const executablePath = process.env.RVP_CHROMIUM ?? '/usr/bin/chromium';
 
 interface DemoUser {
@@ -38,15 +34,6 @@ interface ClientSummary {
 let chain: Awaited<ReturnType<typeof startChain>>;
 let browser: Browser;
 let dataDir: string;
-
-async function ensureWebBuild(): Promise<void> {
-  const built = ['dossier', 'registry'].every((app) =>
-    existsSync(path.join(repoDir, 'dist', 'web', app, 'index.html')),
-  );
-  if (built) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(repoDir, 'src', 'web', 'vite.config.ts'), logLevel: 'warn' });
-}
 
 /** A fresh browser context (no cookies); `errors` collects uncaught errors in the page. */
 async function newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
@@ -120,7 +107,7 @@ async function expectTheme(page: Page): Promise<void> {
 
 beforeAll(async () => {
   await ensureWebBuild();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'rvp-browser-'));
+  dataDir = await demoDataDir('rvp-browser-', 300);
   chain = await startChain({ dataDir, dossierPort: 0, registryPort: 0, demoSize: 300, log: false });
   browser = await chromium.launch({
     executablePath,

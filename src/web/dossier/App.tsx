@@ -6,6 +6,9 @@ import { ClientPage } from './ClientPage.js';
 import { ConsentPage } from './ConsentPage.js';
 import { EXCHANGE_ROLES } from './exchange.js';
 import { ExchangePage } from './ExchangePage.js';
+import { TransferPage } from './Transfer.js';
+import { CheckInPage } from './CheckIn.js';
+import { SessionPage, SessionsPage } from './Sessions.js';
 
 const app: AppInfo = {
   name: 'Dossier JGZ',
@@ -14,6 +17,8 @@ const app: AppInfo = {
   nav: [
     { label: 'Cliënten', path: '/clients' },
     { label: 'Uitwisseling', path: '/exchange', roles: EXCHANGE_ROLES },
+    { label: 'Overdrachten', path: '/transfers' },
+    { label: 'Groepsvaccinaties', path: '/sessions' },
   ],
 };
 
@@ -30,6 +35,13 @@ export const routes: Route[] = [
     render: (params) => <ConsentPage key={params.id} id={params.id ?? ''} />,
   },
   { pattern: '/exchange', render: () => <ExchangePage /> },
+  { pattern: '/transfers', render: () => <TransferPage /> },
+  { pattern: '/sessions', render: () => <SessionsPage /> },
+  { pattern: '/sessions/:id', render: (params) => <SessionPage key={params.id} id={params.id ?? ''} /> },
+  {
+    pattern: '/sessions/:id/check-in',
+    render: (params) => <CheckInPage key={params.id} id={params.id ?? ''} />,
+  },
 ];
 
 function Redirect({ to }: { to: string }) {

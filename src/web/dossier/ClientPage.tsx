@@ -40,6 +40,8 @@ import { listQuery } from './ClientList.js';
 import { ageBandText, decisionLabel, getConsent } from './consent.js';
 import { AUDIT_ROLE } from './exchange.js';
 import { VaccinationSections } from './Vaccinations.js';
+import { SideEffectSection } from './SideEffects.js';
+import { RegistrationFormSection, TransferSection } from './Transfer.js';
 
 export function ClientPage({ id, location }: { id: string; location: Location }) {
   const client = useApi((signal) => getClient(id, signal), [id]);
@@ -113,6 +115,10 @@ function ClientDossier({ client, back }: { client: ClientDetail; back: ReactNode
         <ConsentSummary client={client} />
       </Section>
       <VaccinationSections client={client} />
+      {/* Issue 12: registration form (no BSN), side effects, transfer. */}
+      <RegistrationFormSection client={client} />
+      <SideEffectSection client={client} />
+      <TransferSection client={client} />
       {user.role === AUDIT_ROLE ? (
         <Section title="Wie heeft dit dossier ingezien?" testId="audit-section">
           <AuditTrail clientId={client.id} />
