@@ -18,6 +18,7 @@ import {
   recordInventory,
   registerDelivery,
   reportIncident,
+  reportIncidents,
   startRecall,
   stockPerFridge,
   stockScenario,
@@ -28,6 +29,26 @@ const vaccineType = z.string().regex(/^\d{2}$/, 'W0422: 2 cijfers');
 const batch = z.string().trim().min(1).max(30);
 const fridgeId = z.string().regex(/^[A-Z0-9-]{2,30}$/, 'koelkast-id');
 const count = z.number().int().min(0).max(1_000_000);
+const incidentKind = z.enum(['cold-chain', 'breakage', 'expired', 'other']);
+// A cold-chain incident's measurements (annex B 9); the service requires them for kind cold-chain.
+const measurements = {
+  minTemperature: z.number().min(-50).max(60).optional(),
+  maxTemperature: z.number().min(-50).max(60).optional(),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 31)
+    .optional(),
+};
+const inventoryBody = z.strictObject({
+  fridgeId,
+  countDate: isoDateSchema,
+  counts: z
+    .array(z.strictObject({ vaccineType, counted: count }))
+    .min(1)
+    .max(30),
+});
 
 export function registerSupplyRoutes(
   app: App,
@@ -129,6 +150,9 @@ export function registerSupplyRoutes(
               z.strictObject({
                 lineId: z.uuid(),
                 confirmedQuantity: count,
+                // As on the vials, when it differs from the delivery note.
+                batchNumber: batch.optional(),
+                expiryDate: isoDateSchema.optional(),
                 note: z.string().max(1000).optional(),
               }),
             )
@@ -156,17 +180,44 @@ export function registerSupplyRoutes(
         summary: 'Report an incident; a cold-chain incident quarantines the doses until the registry decides',
         body: z.strictObject({
           fridgeId,
-          kind: z.enum(['cold-chain', 'breakage', 'expired', 'other']),
+          kind: incidentKind,
           vaccineType,
           batchNumber: batch,
           quantity: count.min(1),
           occurredOn: isoDateSchema,
           description: z.string().trim().min(1).max(2000),
+          ...measurements,
         }),
       },
     },
     async (request, reply) =>
       reply.status(201).send(await reportIncident(db, request.body, ctx(request, 'supply.manage'))),
+  );
+
+  app.post(
+    '/api/supply/incident-reports',
+    {
+      schema: {
+        tags: ['supply'],
+        summary:
+          'The incident form: one fridge, several vaccines affected (one incident each), all or nothing',
+        body: z.strictObject({
+          fridgeId,
+          kind: incidentKind,
+          occurredOn: isoDateSchema,
+          description: z.string().trim().min(1).max(2000),
+          ...measurements,
+          items: z
+            .array(z.strictObject({ vaccineType, batchNumber: batch, quantity: count.min(1) }))
+            .min(1)
+            .max(50),
+        }),
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send({ items: await reportIncidents(db, request.body, ctx(request, 'supply.manage')) }),
   );
 
   app.post(
@@ -224,17 +275,22 @@ export function registerSupplyRoutes(
         tags: ['supply'],
         summary:
           'Record an inventory count per fridge (last working day of May/November) with a plausibility check',
-        body: z.strictObject({
-          fridgeId,
-          countDate: isoDateSchema,
-          counts: z
-            .array(z.strictObject({ vaccineType, counted: count }))
-            .min(1)
-            .max(30),
-        }),
+        body: inventoryBody,
       },
     },
     async (request) => recordInventory(db, request.body, ctx(request, 'supply.manage')),
+  );
+
+  app.post(
+    '/api/supply/inventory/check',
+    {
+      schema: {
+        tags: ['supply'],
+        summary: 'The plausibility check of an inventory count without saving it (the form warns first)',
+        body: inventoryBody,
+      },
+    },
+    async (request) => recordInventory(db, request.body, ctx(request, 'supply.manage'), { save: false }),
   );
 
   app.get(

@@ -8,9 +8,11 @@ import { sql, type Generated, type Kysely } from 'kysely';
 import { appendAudit } from '../db/audit.js';
 import {
   addWorkingDays,
+  checkExcursion,
   checkPlausibility,
   computeLoss,
   inventoryDays,
+  lineDiscrepancy,
   projectStock,
   totalLoss,
   type LossResult,
@@ -43,6 +45,8 @@ export interface SupplyTables {
     confirmed_at: Date | null;
     discrepancy_note: string | null;
     late: boolean | null;
+    received_batch_number: string | null;
+    received_expiry_date: string | null;
   };
   supply_movement: {
     id: Generated<number>;
@@ -71,6 +75,10 @@ export interface SupplyTables {
     decided_by: string | null;
     decided_at: Date | null;
     decision_note: string | null;
+    // numeric(4,1): the drivers return a string
+    min_temperature: number | string | null;
+    max_temperature: number | string | null;
+    duration_minutes: number | null;
   };
   supply_recall: {
     id: Generated<string>;
@@ -261,7 +269,10 @@ export async function getDelivery(database: Kysely<RegistrySchema> | SupplyDb, i
       vaccineType: l.vaccine_type,
       batchNumber: l.batch_number,
       quantity: l.quantity,
+      expiryDate: l.expiry_date,
       confirmedQuantity: l.confirmed_quantity,
+      receivedBatchNumber: l.received_batch_number,
+      receivedExpiryDate: l.received_expiry_date,
       discrepancy: l.confirmed_quantity === null ? null : l.confirmed_quantity - l.quantity,
       discrepancyNote: l.discrepancy_note,
       late: l.late,
@@ -273,7 +284,16 @@ export async function getDelivery(database: Kysely<RegistrySchema> | SupplyDb, i
 export async function confirmDelivery(
   database: Kysely<RegistrySchema>,
   id: string,
-  input: { lines: { lineId: string; confirmedQuantity: number; note?: string | undefined }[] },
+  input: {
+    lines: {
+      lineId: string;
+      confirmedQuantity: number;
+      /** As on the vials; omitted when as on the delivery note. */
+      batchNumber?: string | undefined;
+      expiryDate?: string | undefined;
+      note?: string | undefined;
+    }[];
+  },
   ctx: Ctx,
 ) {
   const db = withSupplyTables(database);
@@ -301,9 +321,19 @@ export async function confirmDelivery(
         );
       if (line.confirmed_quantity !== null)
         throw ruleViolation(`body.lines[${i}].lineId`, 'confirm-once', 'Deze regel is al bevestigd.');
-      if (l.confirmedQuantity !== line.quantity && !l.note?.trim()) {
+      const received = {
+        quantity: l.confirmedQuantity,
+        batchNumber: l.batchNumber,
+        expiryDate: l.expiryDate,
+      };
+      const diff = lineDiscrepancy(
+        { quantity: line.quantity, batchNumber: line.batch_number, expiryDate: line.expiry_date },
+        received,
+      );
+      if (diff.isDiscrepancy && !l.note?.trim()) {
         throw ruleViolation(`body.lines[${i}].note`, 'discrepancy-needs-note', 'Licht een afwijking toe.');
       }
+      const receivedBatch = l.batchNumber?.trim() || line.batch_number;
       await trx
         .updateTable('supply_delivery_line')
         .set({
@@ -311,25 +341,32 @@ export async function confirmDelivery(
           confirmed_by: ctx.actor.userId,
           confirmed_at: new Date(),
           discrepancy_note: l.note?.trim() || null,
+          received_batch_number: receivedBatch,
+          received_expiry_date: l.expiryDate ?? line.expiry_date,
           late,
         })
         .where('id', '=', line.id)
         .execute();
-      const diff = l.confirmedQuantity - line.quantity;
-      if (diff !== 0) {
-        await trx
+      const move = (batchNumber: string, quantity: number) =>
+        trx
           .insertInto('supply_movement')
           .values({
             fridge_id: delivery.fridge_id,
             vaccine_type: line.vaccine_type,
-            batch_number: line.batch_number,
-            quantity: diff,
+            batch_number: batchNumber,
+            quantity,
             kind: 'delivery',
             occurred_on: delivery.delivered_on,
             reference: id,
             registered_by: ctx.actor.userId,
           })
           .execute();
+      // The ledger follows what is in the fridge: another batch moves the doses to that batch.
+      if (diff.batchDiffers) {
+        await move(line.batch_number, -line.quantity);
+        if (l.confirmedQuantity > 0) await move(receivedBatch, l.confirmedQuantity);
+      } else if (diff.quantity !== 0) {
+        await move(line.batch_number, diff.quantity);
       }
     }
     await audit(trx as never, ctx, 'supply.delivery.confirm', 'supply_delivery', id);
@@ -354,9 +391,17 @@ export async function discrepancies(database: Kysely<RegistrySchema>, today: str
       'l.confirmed_quantity',
       'l.discrepancy_note',
       'l.late',
+      'l.expiry_date',
+      'l.received_batch_number',
+      'l.received_expiry_date',
     ])
     .where((eb) =>
-      eb.or([eb('l.confirmed_quantity', 'is', null), eb('l.confirmed_quantity', '<>', eb.ref('l.quantity'))]),
+      eb.or([
+        eb('l.confirmed_quantity', 'is', null),
+        eb('l.confirmed_quantity', '<>', eb.ref('l.quantity')),
+        eb('l.received_batch_number', '<>', eb.ref('l.batch_number')),
+        eb('l.received_expiry_date', '<>', eb.ref('l.expiry_date')),
+      ]),
     )
     .orderBy('d.delivered_on', 'desc')
     .execute();
@@ -369,6 +414,9 @@ export async function discrepancies(database: Kysely<RegistrySchema>, today: str
     batchNumber: r.batch_number,
     quantity: r.quantity,
     confirmedQuantity: r.confirmed_quantity,
+    expiryDate: r.expiry_date,
+    receivedBatchNumber: r.received_batch_number,
+    receivedExpiryDate: r.received_expiry_date,
     note: r.discrepancy_note,
     status:
       r.confirmed_quantity === null
@@ -384,65 +432,125 @@ export async function discrepancies(database: Kysely<RegistrySchema>, today: str
 // ---------------------------------------------------------------------------------------------
 // Incidents and quarantine
 
-export interface IncidentInput {
+export interface IncidentMeasurements {
+  /** Lowest and highest measured temperature (°C) and how long it lasted; required for cold-chain. */
+  minTemperature?: number | undefined;
+  maxTemperature?: number | undefined;
+  durationMinutes?: number | undefined;
+}
+
+export interface IncidentReport extends IncidentMeasurements {
   fridgeId: string;
   kind: 'cold-chain' | 'breakage' | 'expired' | 'other';
+  occurredOn: string;
+  description: string;
+  /** The vaccines affected, one per batch: each becomes an incident the registry decides on separately. */
+  items: { vaccineType: string; batchNumber: string; quantity: number }[];
+}
+
+export interface IncidentInput extends Omit<IncidentReport, 'items'> {
   vaccineType: string;
   batchNumber: string;
   quantity: number;
-  occurredOn: string;
-  description: string;
 }
 
-/** Cold-chain incidents quarantine the doses until the registry decides; other incidents are known loss. */
+/** One vaccine and batch: the single-incident API, field names at the top of the body. */
 export async function reportIncident(database: Kysely<RegistrySchema>, input: IncidentInput, ctx: Ctx) {
+  const { vaccineType, batchNumber, quantity, ...report } = input;
+  const [one] = await reportIncidents(
+    database,
+    { ...report, items: [{ vaccineType, batchNumber, quantity }] },
+    ctx,
+    (_i, field) => `body.${field}`,
+  );
+  return { id: one!.id, status: one!.status };
+}
+
+/**
+ * The location's incident form (annex B 9): one report for a fridge, several vaccines affected. A
+ * cold-chain incident (measured outside +2 … +8 °C) quarantines the doses until the registry
+ * decides; other incidents are known loss at once. All or nothing, in one transaction.
+ */
+export async function reportIncidents(
+  database: Kysely<RegistrySchema>,
+  input: IncidentReport,
+  ctx: Ctx,
+  itemField: (index: number, field: string) => string = (i, field) => `body.items[${i}].${field}`,
+) {
   const db = withSupplyTables(database);
+  const coldChain = input.kind === 'cold-chain';
+  if (coldChain) {
+    const [violation] = checkExcursion(input);
+    if (violation) throw ruleViolation(`body.${violation.field}`, violation.rule, violation.message);
+  }
+  if (input.occurredOn > ctx.today)
+    throw ruleViolation('body.occurredOn', 'not-in-future', 'Een incident ligt niet in de toekomst.');
+  const keys = input.items.map((l) => `${l.vaccineType}|${l.batchNumber}`);
+  const repeated = keys.findIndex((k, i) => keys.indexOf(k) !== i);
+  if (repeated >= 0)
+    throw ruleViolation(
+      itemField(repeated, 'batchNumber'),
+      'one-line-per-batch',
+      'Elke partij komt één keer voor in een melding.',
+    );
   return db.transaction().execute(async (trx) => {
     await fridgeOrFail(trx, input.fridgeId, 'body.fridgeId');
-    const stock = await sql<{ n: number }>`select coalesce(sum(quantity), 0)::int as n from supply_movement
-      where fridge_id = ${input.fridgeId} and vaccine_type = ${input.vaccineType} and batch_number = ${input.batchNumber}`.execute(
-      trx,
-    );
-    if (input.quantity > Number(stock.rows[0]?.n ?? 0)) {
-      throw ruleViolation(
-        'body.quantity',
-        'within-stock',
-        'Meer doses dan er volgens de boekvoorraad in deze koelkast liggen.',
+    const out = [];
+    for (const [i, item] of input.items.entries()) {
+      const stock = await sql<{ n: number }>`select coalesce(sum(quantity), 0)::int as n from supply_movement
+        where fridge_id = ${input.fridgeId} and vaccine_type = ${item.vaccineType} and batch_number = ${item.batchNumber}`.execute(
+        trx,
       );
+      if (item.quantity > Number(stock.rows[0]?.n ?? 0)) {
+        throw ruleViolation(
+          itemField(i, 'quantity'),
+          'within-stock',
+          'Meer doses dan er volgens de boekvoorraad in deze koelkast liggen.',
+        );
+      }
+      const row = await trx
+        .insertInto('supply_incident')
+        .values({
+          fridge_id: input.fridgeId,
+          kind: input.kind,
+          vaccine_type: item.vaccineType,
+          batch_number: item.batchNumber,
+          quantity: item.quantity,
+          occurred_on: input.occurredOn,
+          description: input.description,
+          status: coldChain ? 'quarantined' : 'lost',
+          reported_by: ctx.actor.userId,
+          decided_by: coldChain ? null : ctx.actor.userId,
+          decided_at: coldChain ? null : new Date(),
+          min_temperature: input.minTemperature ?? null,
+          max_temperature: input.maxTemperature ?? null,
+          duration_minutes: input.durationMinutes ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('supply_movement')
+        .values({
+          fridge_id: input.fridgeId,
+          vaccine_type: item.vaccineType,
+          batch_number: item.batchNumber,
+          quantity: -item.quantity,
+          kind: coldChain ? 'quarantine' : 'loss',
+          occurred_on: input.occurredOn,
+          reference: row.id,
+          registered_by: ctx.actor.userId,
+        })
+        .execute();
+      await audit(trx as never, ctx, 'supply.incident', 'supply_incident', row.id);
+      out.push({
+        id: row.id,
+        status: coldChain ? ('quarantined' as const) : ('lost' as const),
+        vaccineType: item.vaccineType,
+        batchNumber: item.batchNumber,
+        quantity: item.quantity,
+      });
     }
-    const coldChain = input.kind === 'cold-chain';
-    const row = await trx
-      .insertInto('supply_incident')
-      .values({
-        fridge_id: input.fridgeId,
-        kind: input.kind,
-        vaccine_type: input.vaccineType,
-        batch_number: input.batchNumber,
-        quantity: input.quantity,
-        occurred_on: input.occurredOn,
-        description: input.description,
-        status: coldChain ? 'quarantined' : 'lost',
-        reported_by: ctx.actor.userId,
-        decided_by: coldChain ? null : ctx.actor.userId,
-        decided_at: coldChain ? null : new Date(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('supply_movement')
-      .values({
-        fridge_id: input.fridgeId,
-        vaccine_type: input.vaccineType,
-        batch_number: input.batchNumber,
-        quantity: -input.quantity,
-        kind: coldChain ? 'quarantine' : 'loss',
-        occurred_on: input.occurredOn,
-        reference: row.id,
-        registered_by: ctx.actor.userId,
-      })
-      .execute();
-    await audit(trx as never, ctx, 'supply.incident', 'supply_incident', row.id);
-    return { id: row.id, status: coldChain ? 'quarantined' : 'lost' };
+    return out;
   });
 }
 
@@ -629,6 +737,8 @@ export async function recordInventory(
   database: Kysely<RegistrySchema>,
   input: { fridgeId: string; countDate: string; counts: { vaccineType: string; counted: number }[] },
   ctx: Ctx,
+  /** false: only the plausibility check, so the form can warn before the count is saved. */
+  options: { save: boolean } = { save: true },
 ) {
   const db = withSupplyTables(database);
   const year = Number(input.countDate.slice(0, 4));
@@ -688,6 +798,8 @@ export async function recordInventory(
         administered: Math.round(administered * share),
         knownLoss: Number(s.lost),
       });
+      results.push({ vaccineType: c.vaccineType, counted: c.counted, ...check });
+      if (!options.save) continue;
       await trx
         .insertInto('supply_inventory_count')
         .values({
@@ -710,10 +822,9 @@ export async function recordInventory(
           }),
         )
         .execute();
-      results.push({ vaccineType: c.vaccineType, counted: c.counted, ...check });
     }
-    await audit(trx as never, ctx, 'supply.inventory', 'supply_fridge', input.fridgeId);
-    return { fridgeId: input.fridgeId, countDate: day, counts: results };
+    if (options.save) await audit(trx as never, ctx, 'supply.inventory', 'supply_fridge', input.fridgeId);
+    return { fridgeId: input.fridgeId, countDate: day, saved: options.save, counts: results };
   });
 }
 
@@ -891,6 +1002,9 @@ export async function listIncidents(database: Kysely<RegistrySchema>, limit = 10
     description: r.description,
     status: r.status,
     decisionNote: r.decision_note,
+    minTemperature: r.min_temperature === null ? null : Number(r.min_temperature),
+    maxTemperature: r.max_temperature === null ? null : Number(r.max_temperature),
+    durationMinutes: r.duration_minutes,
   }));
 }
 

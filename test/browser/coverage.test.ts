@@ -2,9 +2,12 @@
  * Coverage, reports and supply in a real browser against the real chain (issue 10): an analyst sees
  * published municipal figures, opens the July report as a PDF and the loss calculation; registry staff
  * recall a demo batch and see the locations that held it; the municipality officer sees only her own
- * municipality's aggregates. Screenshots go to /tmp/rvp-coverage-*.png.
+ * municipality's aggregates; registry staff enter the location's forms (a delivery confirmation with a
+ * discrepancy, a cold-chain incident, an inventory count checked before saving). Screenshots go to
+ * /tmp/rvp-coverage-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryDays } from '../../src/domain/supply/calendar.js';
 import { Session, startWorld, type World } from './helpers.js';
 
 let world: World;
@@ -103,5 +106,85 @@ describe('coverage, reports and supply', () => {
     expect(
       (await registry.api.get(registry.url('/api/reports/april?year=2025&municipality=GM0363'))).status(),
     ).toBe(422);
+  });
+
+  it("takes the location's forms: a confirmation with a discrepancy, a cold-chain incident and the inventory", async () => {
+    const page = registry.page;
+    await registry.signIn('rivm-medewerker');
+    const stock = await registry.get<{ items: { fridgeId: string }[] }>('/api/supply/stock');
+    const fridge = stock.items[0]!.fridgeId;
+    const batch = `E2E-${Date.now() % 1_000_000}`;
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    // The registry's own act (the delivery note); the location then confirms it in the form.
+    await registry.send(
+      'POST',
+      '/api/supply/deliveries',
+      {
+        fridgeId: fridge,
+        deliveredOn: yesterday,
+        lines: [{ vaccineType: '04', batchNumber: batch, quantity: 40 }],
+      },
+      201,
+    );
+    await page.goto('about:blank');
+    await page.goto(`${registry.baseUrl}#/supply`);
+
+    const confirm = page.getByRole('form', { name: new RegExp(`^Levering ${fridge} van .* bevestigen$`) });
+    const line = confirm.getByTestId('confirm-line').filter({ hasText: batch });
+    await line.getByLabel('Ontvangen aantal').fill('38');
+    await expect(line.getByTestId('confirm-discrepancy').textContent()).resolves.toContain('−2 doses');
+    // Without a note the API refuses; its message appears at the note field.
+    await confirm.getByRole('button', { name: 'Levering bevestigen' }).click();
+    await line.getByText('Licht een afwijking toe.').first().waitFor();
+    expect(await line.getByLabel('Toelichting afwijking').getAttribute('aria-invalid')).toBe('true');
+    await line.getByLabel('Toelichting afwijking').fill('Twee flacons gebroken bij levering');
+    await confirm.getByRole('button', { name: 'Levering bevestigen' }).click();
+    const reported = page.getByTestId('discrepancy').filter({ hasText: batch });
+    await reported.waitFor();
+    expect(await reported.textContent()).toContain('Twee flacons gebroken bij levering');
+    expect((await reported.locator('td').allTextContents()).slice(3, 5)).toEqual(['40', '38']);
+
+    const incident = page.getByRole('form', { name: 'Incident melden' });
+    await incident.getByLabel('Koelkast').selectOption(fridge);
+    await incident.getByLabel('Hoogste temperatuur (°C)').fill('7');
+    await incident.getByLabel('Duur (minuten)').fill('90');
+    await incident.getByLabel('Omschrijving').fill('Stroomstoring in de nacht');
+    await incident.getByLabel(new RegExp(`BMR ${batch} \\(38 op voorraad\\)`)).fill('5');
+    await incident.getByRole('button', { name: 'Incident melden' }).click();
+    // +7 °C is within the storage range: no cold-chain incident, said at the temperature field.
+    await incident
+      .getByText(/Binnen \+2 °C/)
+      .first()
+      .waitFor();
+    await incident.getByLabel('Hoogste temperatuur (°C)').fill('12,5');
+    await incident.getByRole('button', { name: 'Incident melden' }).click();
+    await expect(incident.getByTestId('incident-done').textContent()).resolves.toContain(
+      '5 doses in quarantaine',
+    );
+    const stockRow = page.getByTestId('stock').getByRole('row').filter({ hasText: batch });
+    await expect
+      .poll(async () => (await stockRow.locator('td').allTextContents()).slice(4))
+      .toEqual(['33', '5']);
+    const quarantined = page.getByTestId('incident').filter({ hasText: batch });
+    expect(await quarantined.textContent()).toContain('12,5 °C');
+    expect(await quarantined.textContent()).toContain('In quarantaine');
+
+    const inventory = page.getByRole('form', { name: 'Inventarisatie invoeren' });
+    const day = inventoryDays(new Date().getFullYear())[0]!;
+    await inventory.getByLabel('Koelkast').selectOption(fridge);
+    await inventory.getByLabel('Telmoment').fill(day);
+    await inventory.getByLabel('BMR', { exact: true }).fill('5000');
+    await inventory.getByRole('button', { name: 'Controleren' }).click();
+    await expect(inventory.getByTestId('inventory-warning').textContent()).resolves.toMatch(
+      /Niet plausibel: BMR \(meer geteld dan er beschikbaar was\)/,
+    );
+    const saved = page.getByTestId('inventory-row').filter({ hasText: fridge }).filter({ hasText: '5.000' });
+    expect(await saved.count()).toBe(0); // checked, not saved
+    await inventory.getByRole('button', { name: 'Telling opslaan' }).click();
+    await inventory.getByTestId('inventory-saved').waitFor();
+    await saved.first().waitFor();
+    expect(await saved.first().textContent()).toContain('nee (meer geteld dan er beschikbaar was)');
+    expect(registry.errors).toEqual([]);
+    await registry.screenshot('/tmp/rvp-coverage-supply-forms.png');
   });
 });

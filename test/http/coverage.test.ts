@@ -2,7 +2,8 @@
  * Coverage, reports, supply and loss over HTTP on both backends (issue 10): the coverage figures
  * and their suppression (also for a municipality officer), CSV and PDF reports, the incremental
  * refresh when vaccinations change, a delivery with a discrepancy, a cold-chain incident, the
- * inventory and the loss calculation, and a batch recall.
+ * inventory and the loss calculation, and a batch recall; the location's forms: a confirmation with
+ * another batch and expiry, an incident report for several vaccines, the inventory check before saving.
  */
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -301,6 +302,8 @@ describe.each(BACKENDS)('coverage, reports and supply on %s', (backend) => {
         quantity: 4,
         occurredOn: '2023-03-01',
         description: 'Koelkast 12 °C',
+        maxTemperature: 12,
+        durationMinutes: 240,
       },
     });
     expect(incident.json().status).toBe('quarantined');
@@ -351,5 +354,133 @@ describe.each(BACKENDS)('coverage, reports and supply on %s', (backend) => {
       payload: { vaccineType: '04', batchNumber: 'B-1', reason: 'x' },
     });
     expect(again.json().errors[0].rule).toBe('recall-once');
+  });
+
+  it("takes the location's forms: batch and expiry on confirmation, an incident for several vaccines, the inventory check", async () => {
+    const { db } = test.database;
+    await db
+      .insertInto('supply_fridge' as never)
+      .values({ id: 'K-2', location_id: 'LOC-1', name: 'Koelkast 2' } as never)
+      .execute();
+    const post = (url: string, payload: unknown, headers = staff) =>
+      app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
+    const d = (
+      await post('/api/supply/deliveries', {
+        fridgeId: 'K-2',
+        deliveredOn: '2025-12-09',
+        lines: [
+          { vaccineType: '04', batchNumber: 'C-1', quantity: 30, expiryDate: '2027-03-31' },
+          { vaccineType: '28', batchNumber: 'M-1', quantity: 20, expiryDate: '2027-06-30' },
+        ],
+      })
+    ).json();
+    const [bmr, men] = d.lines as { id: string; batchNumber: string; expiryDate: string }[];
+    expect(bmr).toMatchObject({ batchNumber: 'C-1', expiryDate: '2027-03-31' });
+    // Same quantity, other batch on the vials: still a discrepancy that needs a note.
+    const noNote = await post(`/api/supply/deliveries/${d.id}/confirmation`, {
+      lines: [{ lineId: bmr!.id, confirmedQuantity: 30, batchNumber: 'C-2' }],
+    });
+    expect(noNote.statusCode).toBe(422);
+    expect(noNote.json().errors[0]).toMatchObject({
+      field: 'body.lines[0].note',
+      rule: 'discrepancy-needs-note',
+    });
+    const confirmed = await post(`/api/supply/deliveries/${d.id}/confirmation`, {
+      lines: [
+        { lineId: bmr!.id, confirmedQuantity: 30, batchNumber: 'C-2', note: 'Andere partij geleverd' },
+        { lineId: men!.id, confirmedQuantity: 20, expiryDate: '2027-06-30' },
+      ],
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json().lines[0]).toMatchObject({
+      receivedBatchNumber: 'C-2',
+      discrepancy: 0,
+      late: false,
+    });
+    const report = (await app.inject({ url: '/api/supply/discrepancies', headers: staff })).json().items;
+    expect(report.filter((r: { deliveryId: string }) => r.deliveryId === d.id)).toEqual([
+      expect.objectContaining({ batchNumber: 'C-1', receivedBatchNumber: 'C-2', status: 'reported' }),
+    ]);
+
+    // Within +2 … +8 °C is no cold-chain incident; the field is named.
+    const inRange = await post('/api/supply/incident-reports', {
+      fridgeId: 'K-2',
+      kind: 'cold-chain',
+      occurredOn: '2025-12-10',
+      description: 'Deur open',
+      maxTemperature: 7.5,
+      durationMinutes: 20,
+      items: [{ vaccineType: '04', batchNumber: 'C-2', quantity: 5 }],
+    });
+    expect(inRange.json().errors[0]).toMatchObject({
+      field: 'body.maxTemperature',
+      rule: 'outside-storage-range',
+    });
+    // Too many doses of the second vaccine: nothing is written for the first either.
+    const tooMany = await post('/api/supply/incident-reports', {
+      fridgeId: 'K-2',
+      kind: 'cold-chain',
+      occurredOn: '2025-12-10',
+      description: 'Stroomstoring',
+      maxTemperature: 14,
+      durationMinutes: 180,
+      items: [
+        { vaccineType: '04', batchNumber: 'C-2', quantity: 5 },
+        { vaccineType: '28', batchNumber: 'M-1', quantity: 21 },
+      ],
+    });
+    expect(tooMany.json().errors[0]).toMatchObject({ field: 'body.items[1].quantity', rule: 'within-stock' });
+    const reported = await post('/api/supply/incident-reports', {
+      fridgeId: 'K-2',
+      kind: 'cold-chain',
+      occurredOn: '2025-12-10',
+      description: 'Stroomstoring',
+      minTemperature: 6,
+      maxTemperature: 14,
+      durationMinutes: 180,
+      items: [
+        { vaccineType: '04', batchNumber: 'C-2', quantity: 5 },
+        { vaccineType: '28', batchNumber: 'M-1', quantity: 20 },
+      ],
+    });
+    expect(reported.statusCode, reported.body).toBe(201);
+    expect(reported.json().items.map((i: { status: string }) => i.status)).toEqual([
+      'quarantined',
+      'quarantined',
+    ]);
+    const stock = (await app.inject({ url: '/api/supply/stock', headers: staff }))
+      .json()
+      .items.find((f: { fridgeId: string }) => f.fridgeId === 'K-2').items;
+    expect(stock).toEqual(
+      expect.arrayContaining([
+        { vaccineType: '04', batchNumber: 'C-2', usable: 25, quarantined: 5 },
+        { vaccineType: '28', batchNumber: 'M-1', usable: 0, quarantined: 20 },
+      ]),
+    );
+    const incidents = (await app.inject({ url: '/api/supply/incidents', headers: staff })).json().items;
+    expect(incidents.find((i: { batchNumber: string }) => i.batchNumber === 'C-2')).toMatchObject({
+      minTemperature: 6,
+      maxTemperature: 14,
+      durationMinutes: 180,
+    });
+
+    // The check before saving: same answer as the save, and nothing written until then.
+    const body = { fridgeId: 'K-2', countDate: '2025-11-28', counts: [{ vaccineType: '04', counted: 40 }] };
+    const analyst = await signIn(app, 'analist');
+    expect((await post('/api/supply/inventory/check', body, analyst)).statusCode).toBe(403);
+    const check = await post('/api/supply/inventory/check', body);
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.json()).toMatchObject({
+      saved: false,
+      counts: [{ plausible: false, reason: 'more-than-available' }],
+    });
+    const listed = () =>
+      app
+        .inject({ url: '/api/supply/inventory', headers: staff })
+        .then((r) => r.json().items.filter((c: { fridgeId: string }) => c.fridgeId === 'K-2'));
+    expect(await listed()).toEqual([]);
+    const saved = await post('/api/supply/inventory', body);
+    expect(saved.json()).toMatchObject({ saved: true, counts: check.json().counts });
+    expect(await listed()).toEqual([expect.objectContaining({ counted: 40, plausible: false })]);
   });
 });

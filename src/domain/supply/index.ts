@@ -2,3 +2,4 @@ export * from './loss.js';
 export * from './calendar.js';
 export * from './inventory.js';
 export * from './scenario.js';
+export * from './forms.js';

@@ -2,7 +2,8 @@
  * "Vaccinvoorraad" (SPEC §8; seed 002 annex B 4–13, B1, B2; seed 004): stock per fridge, deliveries with
  * their confirmation and the discrepancy report, cold-chain incidents with the registry's decision,
  * batch recalls, the inventory with its plausibility check, the loss D = A + B − C, E and the stock
- * scenarios. Analysts read; registry staff decide and recall (the service checks both again).
+ * scenarios. Analysts read; registry staff decide and recall, and enter the location's forms
+ * (delivery confirmation, incident, inventory count; SupplyForms.tsx). The service checks both again.
  */
 import { useId, useState, type FormEvent } from 'react';
 import {
@@ -25,11 +26,12 @@ import {
   Textarea,
   Textbox,
 } from '../shared/components.js';
-import type { Problem } from '../shared/api.js';
+import type { ListResponse, Problem } from '../shared/api.js';
 import { formatDate, formatNumber } from '../shared/format.js';
 import { useDocumentTitle, useSession } from '../shared/layout.js';
-import { problemOf, useApi } from '../shared/useApi.js';
+import { problemOf, useApi, type AsyncState } from '../shared/useApi.js';
 import type { LossRow } from './reports.js';
+import { ConfirmDeliveryForm, IncidentForm, InventoryForm } from './SupplyForms.js';
 import {
   decideIncident,
   DISCREPANCY_STATUS,
@@ -45,10 +47,12 @@ import {
   listIncidents,
   listInventory,
   listRecalls,
+  PLAUSIBILITY_REASON,
   startRecall,
   SUPPLY_MANAGE_ROLES,
   VACCINE_NAMES,
   vaccineName,
+  type FridgeStock,
 } from './supply.js';
 
 const signed = (n: number) => (n > 0 ? `+${formatNumber(n)}` : n < 0 ? `−${formatNumber(-n)}` : '0');
@@ -59,9 +63,11 @@ export function Supply() {
   const documentTitle = useDocumentTitle('Vaccinvoorraad');
   const { user } = useSession();
   const manage = SUPPLY_MANAGE_ROLES.includes(user.role);
-  // Bumped after a decision or recall, so the stock and lists reload.
+  // Bumped after a form, decision or recall, so the stock and lists reload.
   const [version, setVersion] = useState(0);
   const changed = () => setVersion((v) => v + 1);
+  const stock = useApi((signal) => getStock(signal), [version]);
+  const fridges = stock.data?.items ?? [];
   return (
     <>
       <PageTitle documentTitle={documentTitle}>Vaccinvoorraad</PageTitle>
@@ -69,19 +75,18 @@ export function Supply() {
         Voorraad per koelkast, leveringen en hun bevestiging, incidenten, terugroepacties, de inventarisatie
         van mei en november, het vaccinverlies en voorraadscenario&apos;s.
       </Paragraph>
-      <StockSection version={version} />
-      <DeliveriesSection />
-      <IncidentsSection version={version} manage={manage} onChange={changed} />
+      <StockSection stock={stock} />
+      <DeliveriesSection version={version} manage={manage} onChange={changed} />
+      <IncidentsSection version={version} manage={manage} onChange={changed} fridges={fridges} />
       <RecallSection version={version} manage={manage} onChange={changed} />
-      <InventorySection />
+      <InventorySection version={version} manage={manage} onChange={changed} fridges={fridges} />
       <LossSection />
       <ScenarioSection version={version} />
     </>
   );
 }
 
-function StockSection({ version }: { version: number }) {
-  const stock = useApi((signal) => getStock(signal), [version]);
+function StockSection({ stock }: { stock: AsyncState<ListResponse<FridgeStock>> }) {
   return (
     <Section title="Voorraad per koelkast" testId="stock">
       {stock.status === 'error' ? <ProblemAlert problem={stock.problem} /> : null}
@@ -120,9 +125,20 @@ function StockSection({ version }: { version: number }) {
   );
 }
 
-function DeliveriesSection() {
-  const deliveries = useApi((signal) => listDeliveries(signal), []);
-  const report = useApi((signal) => getDiscrepancies(signal), []);
+function DeliveriesSection({
+  version,
+  manage,
+  onChange,
+}: {
+  version: number;
+  manage: boolean;
+  onChange: () => void;
+}) {
+  const deliveries = useApi((signal) => listDeliveries(signal), [version]);
+  const report = useApi((signal) => getDiscrepancies(signal), [version]);
+  const open = (deliveries.data?.items ?? []).filter((d) =>
+    d.lines.some((l) => l.confirmedQuantity === null),
+  );
   return (
     <Section title="Leveringen en bevestiging" testId="deliveries">
       <Paragraph>
@@ -165,6 +181,13 @@ function DeliveriesSection() {
           </TableBody>
         </Table>
       ) : null}
+      {manage && open.length > 0 ? (
+        <Section title="Levering bevestigen" level={3}>
+          {open.map((d) => (
+            <ConfirmDeliveryForm key={`${d.id}-${version}`} delivery={d} onDone={onChange} />
+          ))}
+        </Section>
+      ) : null}
       <Section title="Afwijkingenrapport" level={3}>
         {report.status === 'error' ? <ProblemAlert problem={report.problem} /> : null}
         {report.data && report.data.items.length === 0 ? (
@@ -185,11 +208,17 @@ function DeliveriesSection() {
             </TableHeader>
             <TableBody>
               {report.data.items.map((r) => (
-                <TableRow key={`${r.deliveryId}-${r.vaccineType}-${r.batchNumber}`}>
+                <TableRow key={`${r.deliveryId}-${r.vaccineType}-${r.batchNumber}`} data-testid="discrepancy">
                   <TableCell>{r.fridgeId}</TableCell>
                   <TableCell>{formatDate(r.deliveredOn)}</TableCell>
                   <TableCell>
                     {vaccineName(r.vaccineType)} / {r.batchNumber}
+                    {r.receivedBatchNumber && r.receivedBatchNumber !== r.batchNumber
+                      ? ` (ontvangen: partij ${r.receivedBatchNumber})`
+                      : ''}
+                    {r.receivedExpiryDate && r.expiryDate && r.receivedExpiryDate !== r.expiryDate
+                      ? ` (ontvangen: houdbaar tot ${formatDate(r.receivedExpiryDate)})`
+                      : ''}
                   </TableCell>
                   <TableCell numeric>{formatNumber(r.quantity)}</TableCell>
                   <TableCell numeric>
@@ -211,10 +240,12 @@ function IncidentsSection({
   version,
   manage,
   onChange,
+  fridges,
 }: {
   version: number;
   manage: boolean;
   onChange: () => void;
+  fridges: FridgeStock[];
 }) {
   const incidents = useApi((signal) => listIncidents(signal), [version]);
   return (
@@ -223,6 +254,11 @@ function IncidentsSection({
         Bij een koudeketenincident gaan de vaccins in quarantaine tot het RIVM beslist: vrijgeven of
         vernietigen (bekend verlies).
       </Paragraph>
+      {manage ? (
+        <Section title="Incident melden" level={3}>
+          <IncidentForm fridges={fridges} onDone={onChange} />
+        </Section>
+      ) : null}
       {incidents.status === 'error' ? <ProblemAlert problem={incidents.problem} /> : null}
       {incidents.data && incidents.data.items.length === 0 ? <Paragraph>Geen incidenten.</Paragraph> : null}
       {incidents.data && incidents.data.items.length > 0 ? (
@@ -248,7 +284,15 @@ function IncidentsSection({
                   {vaccineName(i.vaccineType)} / {i.batchNumber}
                 </TableCell>
                 <TableCell numeric>{formatNumber(i.quantity)}</TableCell>
-                <TableCell>{i.description}</TableCell>
+                <TableCell>
+                  {i.description}
+                  {i.minTemperature !== null || i.maxTemperature !== null
+                    ? ` (${[i.minTemperature, i.maxTemperature]
+                        .filter((t): t is number => t !== null)
+                        .map((t) => `${t.toLocaleString('nl-NL')} °C`)
+                        .join(' – ')}${i.durationMinutes ? `, ${formatNumber(i.durationMinutes)} min` : ''})`
+                    : ''}
+                </TableCell>
                 <TableCell>
                   {INCIDENT_STATUS[i.status]}
                   {i.decisionNote ? `: ${i.decisionNote}` : ''}
@@ -460,14 +504,29 @@ function RecallDetails({ id }: { id: string }) {
   );
 }
 
-function InventorySection() {
-  const counts = useApi((signal) => listInventory(signal), []);
+function InventorySection({
+  version,
+  manage,
+  onChange,
+  fridges,
+}: {
+  version: number;
+  manage: boolean;
+  onChange: () => void;
+  fridges: FridgeStock[];
+}) {
+  const counts = useApi((signal) => listInventory(signal), [version]);
   return (
     <Section title="Inventarisatie (mei en november)" testId="inventory">
       <Paragraph>
         Telling per koelkast op de laatste werkdag van mei en november, getoetst aan de verwachte voorraad
         (vorige telling + leveringen − verlies − toedieningen).
       </Paragraph>
+      {manage ? (
+        <Section title="Inventarisatie invoeren" level={3}>
+          <InventoryForm fridges={fridges} onDone={onChange} />
+        </Section>
+      ) : null}
       {counts.status === 'error' ? <ProblemAlert problem={counts.problem} /> : null}
       {counts.data ? (
         <Table>
@@ -483,13 +542,15 @@ function InventorySection() {
           </TableHeader>
           <TableBody>
             {counts.data.items.map((c) => (
-              <TableRow key={`${c.fridgeId}-${c.countDate}-${c.vaccineType}`}>
+              <TableRow key={`${c.fridgeId}-${c.countDate}-${c.vaccineType}`} data-testid="inventory-row">
                 <TableCell>{formatDate(c.countDate)}</TableCell>
                 <TableCell>{c.fridgeId}</TableCell>
                 <TableCell>{vaccineName(c.vaccineType)}</TableCell>
                 <TableCell numeric>{formatNumber(c.counted)}</TableCell>
                 <TableCell numeric>{formatNumber(c.expected)}</TableCell>
-                <TableCell>{c.plausible ? 'ja' : `nee (${c.reason})`}</TableCell>
+                <TableCell>
+                  {c.plausible ? 'ja' : `nee (${PLAUSIBILITY_REASON[c.reason] ?? c.reason})`}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

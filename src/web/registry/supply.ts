@@ -21,7 +21,10 @@ export interface Delivery {
     vaccineType: string;
     batchNumber: string;
     quantity: number;
+    expiryDate: string | null;
     confirmedQuantity: number | null;
+    receivedBatchNumber: string | null;
+    receivedExpiryDate: string | null;
     discrepancy: number | null;
     discrepancyNote: string | null;
     late: boolean | null;
@@ -37,6 +40,9 @@ export interface Discrepancy {
   batchNumber: string;
   quantity: number;
   confirmedQuantity: number | null;
+  expiryDate: string | null;
+  receivedBatchNumber: string | null;
+  receivedExpiryDate: string | null;
   note: string | null;
   status: 'overdue' | 'awaiting' | 'reported' | 'reported-late';
 }
@@ -52,6 +58,48 @@ export interface Incident {
   description: string;
   status: 'quarantined' | 'released' | 'lost';
   decisionNote: string | null;
+  minTemperature: number | null;
+  maxTemperature: number | null;
+  durationMinutes: number | null;
+}
+
+export interface ConfirmationLine {
+  lineId: string;
+  confirmedQuantity: number;
+  batchNumber?: string;
+  expiryDate?: string;
+  note?: string;
+}
+
+export interface IncidentReport {
+  fridgeId: string;
+  kind: Incident['kind'];
+  occurredOn: string;
+  description: string;
+  minTemperature?: number;
+  maxTemperature?: number;
+  durationMinutes?: number;
+  items: { vaccineType: string; batchNumber: string; quantity: number }[];
+}
+
+export interface InventoryInput {
+  fridgeId: string;
+  countDate: string;
+  counts: { vaccineType: string; counted: number }[];
+}
+
+export interface InventoryResult {
+  fridgeId: string;
+  countDate: string;
+  saved: boolean;
+  counts: {
+    vaccineType: string;
+    counted: number;
+    expected: number;
+    difference: number;
+    plausible: boolean;
+    reason: 'ok' | 'more-than-available' | 'deviation';
+  }[];
 }
 
 export interface Recall {
@@ -86,7 +134,7 @@ export interface InventoryCount {
   counted: number;
   expected: number;
   plausible: boolean;
-  reason: string;
+  reason: 'ok' | 'more-than-available' | 'deviation';
 }
 
 export interface OrganisationLoss {
@@ -125,6 +173,21 @@ export const decideIncident = (id: string, decision: 'release' | 'destroy', note
     method: 'POST',
     body: { decision, note },
   });
+export const confirmDelivery = (id: string, lines: ConfirmationLine[]) =>
+  request<Delivery>(`api/supply/deliveries/${encodeURIComponent(id)}/confirmation`, {
+    method: 'POST',
+    body: { lines },
+  });
+export const reportIncidents = (body: IncidentReport) =>
+  request<{ items: { id: string; status: Incident['status']; quantity: number }[] }>(
+    'api/supply/incident-reports',
+    { method: 'POST', body },
+  );
+/** The plausibility check alone (nothing saved), so the form warns before the count is saved. */
+export const checkInventory = (body: InventoryInput) =>
+  request<InventoryResult>('api/supply/inventory/check', { method: 'POST', body });
+export const saveInventory = (body: InventoryInput) =>
+  request<InventoryResult>('api/supply/inventory', { method: 'POST', body });
 export const listRecalls = (signal?: AbortSignal) =>
   request<ListResponse<Omit<Recall, 'locations' | 'recipients' | 'anonymousByOrganisation'>>>(
     'api/supply/recalls',
@@ -158,6 +221,13 @@ export const vaccineName = (code: string): string => VACCINE_NAMES[code] ?? code
 
 // The inventory days come from the domain rule itself (pure, no I/O), so page and service agree.
 export { inventoryDays } from '../../domain/supply/calendar.js';
+export { lineDiscrepancy, STORAGE_RANGE } from '../../domain/supply/forms.js';
+
+export const PLAUSIBILITY_REASON: Record<InventoryResult['counts'][number]['reason'], string> = {
+  ok: 'plausibel',
+  'more-than-available': 'meer geteld dan er beschikbaar was',
+  deviation: 'wijkt meer dan 5 doses of 10% af van de verwachte voorraad',
+};
 
 export const INCIDENT_KIND: Record<Incident['kind'], string> = {
   'cold-chain': 'Koudeketen',
