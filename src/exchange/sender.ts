@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { IsoDate } from '../domain/dates/index.js';
 import { chooseMessage, type ActivitySnapshot } from '../domain/messages/index.js';
 import { consentForExchange } from '../dossier/consent.js';
+import { activitiesReportedByForm, resendRegistrationForms } from '../dossier/registration-form.js';
 import type { DossierSchema } from '../dossier/schema.js';
 import { signingKeyFor } from './keys.js';
 import { enqueueRepairs } from './outbox.js';
@@ -136,7 +137,30 @@ export class ExchangeSender {
       const fresh = due.filter((row) => !seen.has(row.id));
       if (fresh.length === 0) return report;
       fresh.forEach((row) => seen.add(row.id));
-      await this.deliverBatch(fresh, report, now);
+      // R-V6: what the registry holds from a registration form is resent as a form; a 4a would
+      // replace a personalised form with anonymous rows (docs/transfer.md).
+      const byForm = await activitiesReportedByForm(
+        this.options.db,
+        fresh.map((row) => row.activity_pk),
+      );
+      if (byForm.size > 0) {
+        await resendRegistrationForms(
+          {
+            db: this.options.db,
+            registryUrl: this.options.registryUrl,
+            today: this.options.today,
+            now,
+            retryAt: (attempts) =>
+              new Date(now().getTime() + (this.options.backoffMs ?? defaultBackoff)(attempts)),
+            ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+            ...(this.options.log ? { log: this.options.log } : {}),
+          },
+          fresh.filter((row) => byForm.has(row.activity_pk)),
+          report,
+        );
+      }
+      const messages = fresh.filter((row) => !byForm.has(row.activity_pk));
+      if (messages.length > 0) await this.deliverBatch(messages, report, now);
     }
   }
 

@@ -4,6 +4,7 @@ import { appendAudit } from '../db/audit.js';
 import {
   matchPerson,
   nameKey,
+  REGISTRATION_FORM_SCHEMA,
   registrationFormSchema,
   type PersonalisedForm,
   type RegistrationForm,
@@ -37,7 +38,22 @@ export interface RegistrationFormTables {
 
 type Trx = Kysely<RegistrySchema> | Transaction<RegistrySchema>;
 
-export type FormOutcome = 'matched' | 'unmatched' | 'anonymous' | 'duplicate' | 'stale' | 'refused';
+export type FormOutcome =
+  'matched' | 'unmatched' | 'anonymous' | 'retracted' | 'duplicate' | 'stale' | 'refused';
+
+/**
+ * Every vaccination of a form-reported activity was cancelled: what the form left goes (the dossier
+ * resends through its outbox, src/dossier/registration-form.ts). Belongs next to the form's schema in
+ * src/domain/transfer/ once that module takes it; the form schema there requires a vaccination.
+ */
+export const formRetractionSchema = z.strictObject({
+  schema: z.literal(REGISTRATION_FORM_SCHEMA),
+  kind: z.literal('retraction'),
+  organisationUra: z.string().regex(/^\d{8}$/), // BDS 603
+  version: z.number().int().min(1),
+  activity: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9]{1,10}$/) }), // BDS 1377
+});
+export type FormRetraction = z.infer<typeof formRetractionSchema>;
 
 export interface FormResult {
   outcome: FormOutcome;
@@ -164,6 +180,17 @@ export async function receiveRegistrationForm(
 ): Promise<FormResult> {
   const verified = await verifySigned(jws, keys);
   if (!verified.ok) return { outcome: 'refused', rule: verified.rule, reason: verified.reason };
+  const retraction = formRetractionSchema.safeParse(verified.payload);
+  if (retraction.success) {
+    if (verified.signerUra !== retraction.data.organisationUra) {
+      return {
+        outcome: 'refused',
+        rule: 'signer-ura-mismatch',
+        reason: `Ondertekend door URA ${verified.signerUra}, maar de intrekking is van URA ${retraction.data.organisationUra}.`,
+      };
+    }
+    return retract(db, retraction.data);
+  }
   const parsed = registrationFormSchema.safeParse(verified.payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -180,7 +207,7 @@ export async function receiveRegistrationForm(
   return db.transaction().execute(async (trx) => {
     const previous = await trx
       .selectFrom('registration_form')
-      .select(['id', 'version', 'status'])
+      .select(['id', 'version', 'status', 'person_id'])
       .where('organisation_ura', '=', form.organisationUra)
       .where('activity_id', '=', form.activity.id)
       .forUpdate()
@@ -201,10 +228,14 @@ export async function receiveRegistrationForm(
         reason: `Versie ${form.version} is ouder dan de ontvangen versie ${newest}.`,
       };
     }
-    let status: 'matched' | 'unmatched' | 'anonymous' = 'anonymous';
+    let status: 'matched' | 'unmatched' | 'anonymous' | 'kept-anonymous' = 'anonymous';
     let personId: string | null = null;
     if (form.kind === 'personalised') {
       personId = matchPerson(form.identity, await candidatesFor(trx, form.identity));
+      // A newer version of an activity staff already decided on keeps that decision when the
+      // automatic match still finds no single person (a correction does not change who it is).
+      if (!personId && previous?.status === 'matched') personId = previous.person_id;
+      if (!personId && previous?.status === 'kept-anonymous') status = 'kept-anonymous';
       if (personId) {
         const unlinked = await trx
           .selectFrom('unlink_request')
@@ -214,7 +245,7 @@ export async function receiveRegistrationForm(
         // R-R6: the person asked to be unlinked: keep the vaccination without the link.
         if (unlinked) personId = null;
         status = personId ? 'matched' : 'anonymous';
-      } else {
+      } else if (status !== 'kept-anonymous') {
         status = 'unmatched';
       }
     }
@@ -252,7 +283,71 @@ export async function receiveRegistrationForm(
       subjectType: personId ? 'person' : 'registration-form',
       subjectId: personId ?? row.id,
     });
-    return { outcome: status, reference: row.id };
+    return { outcome: status === 'kept-anonymous' ? 'anonymous' : status, reference: row.id };
+  });
+}
+
+/**
+ * Intake of a retraction: the vaccinations, personalised or anonymous, that earlier versions of this
+ * (URA, activity id) left are removed, and so is the form itself with any identifying data it still
+ * held (an unmatched form leaves the staff worklist). Idempotent: the version is recorded in
+ * received_activity, so the same retraction again is a duplicate and an older one stale.
+ */
+async function retract(db: Kysely<RegistrySchema>, retraction: FormRetraction): Promise<FormResult> {
+  const ura = retraction.organisationUra;
+  const activityId = retraction.activity.id;
+  return db.transaction().execute(async (trx) => {
+    const previous = await trx
+      .selectFrom('registration_form')
+      .select(['id', 'version'])
+      .where('organisation_ura', '=', ura)
+      .where('activity_id', '=', activityId)
+      .forUpdate()
+      .executeTakeFirst();
+    const received = await trx
+      .selectFrom('received_activity')
+      .select(['version', 'kind'])
+      .where('organisation_ura', '=', ura)
+      .where('activity_id', '=', activityId)
+      .forUpdate()
+      .executeTakeFirst();
+    const newest = Math.max(previous?.version ?? 0, received?.version ?? 0);
+    if (retraction.version === newest && !previous) return { outcome: 'duplicate' };
+    if (retraction.version <= newest) {
+      return {
+        outcome: 'stale',
+        reason: `Versie ${retraction.version} is niet nieuwer dan de ontvangen versie ${newest}.`,
+      };
+    }
+    await trx
+      .deleteFrom('vaccination_event')
+      .where('organisation_ura', '=', ura)
+      .where('activity_id', '=', activityId)
+      .execute();
+    await trx
+      .deleteFrom('anonymous_vaccination')
+      .where('organisation_ura', '=', ura)
+      .where('activity_id', '=', activityId)
+      .execute();
+    if (previous) await trx.deleteFrom('registration_form').where('id', '=', previous.id).execute();
+    const kind = received?.kind ?? 'anonymous';
+    await trx
+      .insertInto('received_activity')
+      .values({ organisation_ura: ura, activity_id: activityId, version: retraction.version, kind })
+      .onConflict((oc) =>
+        oc
+          .columns(['organisation_ura', 'activity_id'])
+          .doUpdateSet({ version: retraction.version, received_at: new Date() }),
+      )
+      .execute();
+    await appendAudit(trx, {
+      actorId: `registration-form:${ura}`,
+      organisationUra: ura,
+      action: 'registration-form.retracted',
+      subjectType: 'registration-form',
+      subjectId: previous?.id ?? activityId,
+    });
+    return { outcome: 'retracted' };
   });
 }
 
@@ -344,6 +439,18 @@ export async function resolveUnmatched(
         { field: 'params.id', rule: 'already-resolved', message: 'Dit formulier is al verwerkt.' },
       ]);
     }
+    const received = await trx
+      .selectFrom('received_activity')
+      .select('version')
+      .where('organisation_ura', '=', row.organisation_ura)
+      .where('activity_id', '=', row.activity_id)
+      .executeTakeFirst();
+    if (received && received.version > row.version) {
+      // A newer version came by message meanwhile: storing this one would undo it.
+      throw new ProblemError(409, 'superseded', 'Verouderd', 'Er is al een nieuwere versie ontvangen.', [
+        { field: 'params.id', rule: 'superseded', message: 'Er is al een nieuwere versie ontvangen.' },
+      ]);
+    }
     let personId: string | null = null;
     if ('personId' in decision) {
       const person = await trx
@@ -418,7 +525,15 @@ export function registerRegistrationFormRoutes(
         body: z.strictObject({ form: z.string().min(1).max(200_000) }),
         response: {
           200: z.object({
-            outcome: z.enum(['matched', 'unmatched', 'anonymous', 'duplicate', 'stale', 'refused']),
+            outcome: z.enum([
+              'matched',
+              'unmatched',
+              'anonymous',
+              'retracted',
+              'duplicate',
+              'stale',
+              'refused',
+            ]),
             reference: z.string().optional(),
             rule: z.string().optional(),
             reason: z.string().optional(),

@@ -63,6 +63,7 @@ describe.each(BACKENDS)('issue 12 — transfer, elsewhere, no BSN, side effects 
   let custodianA = '';
   let seeded: { a: string[]; b: string[] };
   const persons: Record<string, string> = {};
+  let registryUrl = '';
 
   beforeAll(async () => {
     [dossierDb, registryDb] = await Promise.all([
@@ -110,11 +111,12 @@ describe.each(BACKENDS)('issue 12 — transfer, elsewhere, no BSN, side effects 
         person(YARA_BSN, 'brp', 'X', 'Y', '2015-06-01'),
         person(makeBsn(7_200_001), 'coa', 'Amir', 'Haddad', '2009-07-07'),
         person(makeBsn(7_200_002), 'coa', 'Sarah', 'Nowak', '2009-09-09'),
+        person(makeBsn(7_200_003), 'coa', 'Dawit', 'Tesfay', '2009-10-10'),
+        person(makeBsn(7_200_004), 'coa', 'Hana', 'Bekele', '2009-11-11'),
       ])
       .returning(['id', 'given_name'])
       .execute();
     for (const r of rows) persons[r.given_name] = r.id;
-    let registryUrl = '';
     sender = new ExchangeSender({ db, registryUrl: () => registryUrl, today: () => today });
     dossier = await createDossierApp({
       database: dossierDb.database,
@@ -150,7 +152,7 @@ describe.each(BACKENDS)('issue 12 — transfer, elsewhere, no BSN, side effects 
 
   const call = (
     auth: Record<string, string>,
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     url: string,
     payload?: object,
   ) => dossier.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
@@ -625,6 +627,15 @@ describe.each(BACKENDS)('issue 12 — transfer, elsewhere, no BSN, side effects 
         .where('id', '=', item.id)
         .executeTakeFirstOrThrow();
       expect(form).toEqual({ identity: null, status: 'matched' });
+      // A correction resends the form; the automatic match still finds no one, so staff's link stays.
+      const moved = await call(authA, 'PATCH', `/api/vaccinations/${sara.vaccinationId}`, {
+        location: 'AZC Zeist',
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+      expect(await sender.runNightly()).toMatchObject({ attempted: 1, sent: 1, personalised: 1 });
+      expect((await registryRows(sara.activityId)).personalised).toEqual([
+        expect.objectContaining({ person_id: persons.Sarah, location: 'AZC Zeist', version: 2 }),
+      ]);
       const twice = await registry.inject({
         method: 'POST',
         url: `/api/registration-forms/${item.id}/resolve`,
@@ -632,6 +643,142 @@ describe.each(BACKENDS)('issue 12 — transfer, elsewhere, no BSN, side effects 
         payload: { keepAnonymous: true },
       });
       expect(twice.statusCode).toBe(409);
+    });
+
+    const submitForm = async (y: { id: string; activityPk: string }, personalised: boolean) => {
+      const sent = await call(authA, 'POST', `/api/clients/${y.id}/registration-form`, {
+        activityPk: y.activityPk,
+        personalised,
+      });
+      expect(sent.statusCode, sent.body).toBe(200);
+      return sent.json().outcome as string;
+    };
+    const formAtRegistry = (activityId: string) =>
+      registryDb.database.db
+        .selectFrom('registration_form')
+        .select(['version', 'status', 'person_id', 'identity'])
+        .where('activity_id', '=', activityId)
+        .executeTakeFirst();
+    const outboxRow = (activityPk: string, version: number) =>
+      dossierDb.database.db
+        .selectFrom('outbox_message')
+        .select(['state', 'sent_kind', 'registry_outcome', 'attempts', 'last_error'])
+        .where('activity_pk', '=', activityPk)
+        .where('version', '=', version)
+        .executeTakeFirstOrThrow();
+
+    it('a correction of a matched form resends the form: the registry keeps it personalised, corrected', async () => {
+      const dawit = await youth('Dawit', 'Tesfay', '2009-10-10', true);
+      expect(await submitForm(dawit, true)).toBe('matched');
+      const corrected = await call(authA, 'PATCH', `/api/vaccinations/${dawit.vaccinationId}`, {
+        batchNumber: 'HPV9-B',
+      });
+      expect(corrected.statusCode, corrected.body).toBe(200);
+      // The nightly run sends the new version as a form, not as a 4a that would make it anonymous.
+      expect(await sender.runNightly()).toMatchObject({
+        attempted: 1,
+        sent: 1,
+        personalised: 1,
+        anonymous: 0,
+      });
+      const rows = await registryRows(dawit.activityId);
+      expect(rows.anonymous).toHaveLength(0);
+      expect(rows.personalised).toEqual([
+        expect.objectContaining({ person_id: persons.Dawit, batch_number: 'HPV9-B', version: 2 }),
+      ]);
+      expect(await formAtRegistry(dawit.activityId)).toEqual({
+        version: 2,
+        status: 'matched',
+        person_id: persons.Dawit,
+        identity: null,
+      });
+      expect(await outboxRow(dawit.activityPk, 2)).toMatchObject({
+        state: 'sent',
+        sent_kind: 'personalised',
+        registry_outcome: 'matched',
+      });
+      const preview = await call(
+        authA,
+        'GET',
+        `/api/clients/${dawit.id}/registration-form?activityPk=${dawit.activityPk}`,
+      );
+      expect(preview.json().submissions.map((x: { version: number }) => x.version)).toEqual([2, 1]);
+      // Nothing is left to send; the same version again is a duplicate at the registry.
+      expect((await sender.runNightly()).attempted).toBe(0);
+      expect(await submitForm(dawit, true)).toBe('duplicate');
+      expect((await registryRows(dawit.activityId)).personalised).toHaveLength(1);
+    });
+
+    it('a cancellation retracts the form: the registry no longer holds the vaccination or the form', async () => {
+      const hana = await youth('Hana', 'Bekele', '2009-11-11', true);
+      const lina = await youth('Lina', 'Onbekend', '2009-12-12', true);
+      expect(await submitForm(hana, true)).toBe('matched');
+      expect(await submitForm(lina, true)).toBe('unmatched');
+      for (const y of [hana, lina]) {
+        const cancelled = await call(authA, 'DELETE', `/api/vaccinations/${y.vaccinationId}`);
+        expect(cancelled.statusCode, cancelled.body).toBe(200);
+      }
+      expect(await sender.runNightly()).toMatchObject({ attempted: 2, sent: 2, failed: 0 });
+      for (const y of [hana, lina]) {
+        expect(await registryRows(y.activityId)).toEqual({ personalised: [], anonymous: [] });
+        expect(await formAtRegistry(y.activityId)).toBeUndefined();
+        expect(await outboxRow(y.activityPk, 2)).toMatchObject({
+          state: 'sent',
+          registry_outcome: 'retracted',
+        });
+      }
+      // The unmatched form left the staff worklist, with the identifying data it held.
+      const list = await registry.inject({ url: '/api/registration-forms/unmatched', headers: staff });
+      expect(list.json().items.map((i: { activityId: string }) => i.activityId)).not.toContain(
+        lina.activityId,
+      );
+      expect((await sender.runNightly()).attempted).toBe(0);
+    });
+
+    it('registry down during the resend: the form waits in the outbox and goes on the next run, once', async () => {
+      const eden = await youth('Eden', 'Haile', '2009-05-05', false);
+      expect(await submitForm(eden, false)).toBe('anonymous');
+      const corrected = await call(authA, 'PATCH', `/api/vaccinations/${eden.vaccinationId}`, {
+        batchNumber: 'HPV9-C',
+      });
+      expect(corrected.statusCode, corrected.body).toBe(200);
+      let down = true;
+      let loseAnswer = false;
+      const flaky = new ExchangeSender({
+        db: dossierDb.database.db,
+        registryUrl: () => registryUrl,
+        today: () => today,
+        backoffMs: () => 0,
+        fetch: async (input, init) => {
+          if (down) throw new TypeError('fetch failed: connect ECONNREFUSED');
+          const response = await fetch(input, init);
+          if (loseAnswer) {
+            loseAnswer = false;
+            throw new Error('connection reset after the registry committed');
+          }
+          return response;
+        },
+      });
+      expect(await flaky.runNightly()).toMatchObject({ attempted: 1, failed: 1, sent: 0 });
+      const waiting = await outboxRow(eden.activityPk, 2);
+      expect(waiting).toMatchObject({ state: 'queued', attempts: 1 });
+      expect(waiting.last_error).toContain('ECONNREFUSED');
+      expect((await registryRows(eden.activityId)).anonymous).toEqual([
+        expect.objectContaining({ batch_number: 'HPV9', version: 1 }),
+      ]);
+      // Back, but the answer is lost after the registry committed: still queued, retried with one effect.
+      down = false;
+      loseAnswer = true;
+      expect(await flaky.deliverDue()).toMatchObject({ attempted: 1, failed: 1 });
+      expect(await flaky.deliverDue()).toMatchObject({ attempted: 1, sent: 1, anonymous: 1 });
+      expect(await outboxRow(eden.activityPk, 2)).toMatchObject({
+        state: 'sent',
+        sent_kind: 'anonymous',
+        registry_outcome: 'duplicate',
+      });
+      const rows = await registryRows(eden.activityId);
+      expect(rows.personalised).toHaveLength(0);
+      expect(rows.anonymous).toEqual([expect.objectContaining({ batch_number: 'HPV9-C', version: 2 })]);
     });
 
     it('a youth with a BSN uses the message exchange, not the form; forged forms are refused', async () => {
