@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'db',
           include: ['test/db/**/*.test.ts', 'test/http/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -38,7 +38,7 @@ describe.each(BACKENDS)('demo data on %s', (backend) => {
     expect(withBsn).toHaveLength(600);
     expect(clients).toHaveLength(601);
     // The BRP holds everybody; the registry also has persons without a dossier (coverage demo cohorts).
-    const personBsns = new Set(persons.map((p) => p.bsn));
+    const personBsns = new Set<string | null>(persons.map((p) => p.bsn));
     expect(withBsn.filter((c) => !personBsns.has(c.bsn))).toEqual([]);
     expect(persons.length).toBeGreaterThan(600);
     for (const c of withBsn) {

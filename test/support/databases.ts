@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate, type ServiceName } from '../../src/db/migrate.js';
 import type { DossierSchema } from '../../src/dossier/schema.js';
 import type { RegistrySchema } from '../../src/registry/schema.js';
+import { TEST_POSTGRES_URL, type DatabaseTemplates } from './postgres.js';
+
+export { TEST_POSTGRES_URL };
 
 /** Every DB suite runs once per backend: embedded PGlite and the local PostgreSQL server. */
 export const BACKENDS = ['pglite', 'postgres'] as const;
@@ -11,9 +16,19 @@ export type BackendKind = (typeof BACKENDS)[number];
 
 type Schemas = { dossier: DossierSchema; registry: RegistrySchema };
 
-/** The local server for tests; CI starts it. A throwaway database is created per test database. */
-export const TEST_POSTGRES_URL =
-  process.env.RVP_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseTemplates: DatabaseTemplates | undefined;
+  }
+}
+
+function providedTemplates(): DatabaseTemplates | undefined {
+  try {
+    return inject('databaseTemplates');
+  } catch {
+    return undefined; // outside a Vitest worker
+  }
+}
 
 export interface TestDatabase<S extends ServiceName> {
   database: Database<Schemas[S]>;
@@ -30,6 +45,8 @@ function pgliteTemplate(service: ServiceName): Promise<Blob> {
   let template = templates.get(service);
   if (!template) {
     template = (async () => {
+      const prepared = providedTemplates()?.pglite[service];
+      if (prepared) return new Blob([await readFile(prepared)]);
       const database = await openDatabase<unknown>({ kind: 'pglite' });
       await migrate(database, service);
       const blob = await database.dump!();
@@ -58,7 +75,8 @@ export async function createTestDatabase<S extends ServiceName>(
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
   try {
-    await admin.query(`create database ${name}`);
+    const template = providedTemplates()?.postgres[service];
+    await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   } finally {
     await admin.end();
   }
