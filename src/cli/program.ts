@@ -5,10 +5,13 @@ import { migrate, type ServiceName } from '../db/migrate.js';
 import { isEmpty, loadDemoData } from '../demo/load.js';
 import { startChainWithConfig } from '../chain.js';
 import { openServiceDatabase, startService } from '../services.js';
+import { registerBenchCommand } from '../bench/run.js';
 import { registerConsentCommands } from './consent.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerScheduleCommands } from './schedule.js';
+import { registerSweepsCommand } from './sweeps.js';
 import { progressLine } from './progress.js';
+import { loadPortalDemo } from '../portal/demo.js'; // issue 11
 
 const SERVICES: ServiceName[] = ['dossier', 'registry'];
 
@@ -69,6 +72,9 @@ export function buildProgram(): Command {
         if (chain.demoLoaded > 0) console.log(`demo data: ${chain.demoLoaded} clients loaded`);
         console.log(`\nDossier (JGZ):  ${chain.dossierUrl}/   API docs: ${chain.dossierUrl}/docs`);
         console.log(`Register (RVP): ${chain.registryUrl}/   API docs: ${chain.registryUrl}/docs`);
+        console.log(
+          `Portaal:        ${chain.portalUrl}/   inloggen via ${chain.oidcIssuer} (DigiD-standin: kies een BSN)`,
+        );
         console.log('Aanmelden: kies een demogebruiker op de startpagina. Stoppen: Ctrl-C.');
         onShutdown(chain.close);
       },
@@ -135,6 +141,9 @@ export function buildProgram(): Command {
           onProgress: progressLine('demo-data'),
         });
         console.log(`demo-data: ${result.clients} clients, ${result.relatedPersons} custodians and parents`);
+        // Issue 11: the portal demo family and campaign, as `rvp start` loads them (src/chain.ts).
+        await loadPortalDemo(dossier, registry, opts.referenceDate ?? new Date().toISOString().slice(0, 10));
+        console.log('demo-data: portal demo family (docs/portal.md) and campaign loaded');
       } finally {
         await dossier.close();
         await registry.close();
@@ -171,7 +180,9 @@ export function buildProgram(): Command {
 
   registerConsentCommands(program);
   registerScheduleCommands(program);
+  registerSweepsCommand(program); // issue 9
   registerRegistryCommands(program);
+  registerBenchCommand(program);
   return program;
 }
 

@@ -3,7 +3,7 @@ import { appendAudit } from '../db/audit.js';
 import { addMonths, compareIsoDates, daysBetween } from '../domain/dates/index.js';
 import type { IsoDate } from '../domain/dates/index.js';
 import { ProblemError } from '../http/problem.js';
-import { assessSchedule, type RegistryDose } from './schedule-service.js';
+import { forecastSchedule, type RegistryDose } from './schedule-service.js';
 import type { InvitationKind, RegistrySchema } from './schema.js';
 
 type Db = Kysely<RegistrySchema> | Transaction<RegistrySchema>;
@@ -23,6 +23,8 @@ export interface RunRequest {
   /** Test hook: fail after this many batches (proves a run resumes). */
   failAfterBatches?: number;
   onProgress?: (seen: number) => void;
+  /** Evaluate on worker threads (national runs; see createInvitationPool). Same result as without. */
+  evaluator?: InvitationEvaluator;
 }
 
 export interface RunSummary {
@@ -47,15 +49,32 @@ export const REMINDER_UNTIL_MONTHS = 12;
 export const GROUP_SELECTION_DAYS = { min: 21, max: 28 } as const;
 
 /**
+ * Evaluates batches of persons (the schedule engine, the CPU-heavy part of a run) elsewhere: a pool of
+ * worker threads for national runs (`createInvitationPool`). Without one, the run evaluates in-process.
+ */
+export interface InvitationEvaluator {
+  /** Worker threads behind it: the run keeps this many batches (plus one) in flight. */
+  readonly threads: number;
+  evaluate(job: EvaluationJob): Promise<Candidate[]>;
+}
+
+/**
  * One invitation or reminder run (R-R4): idempotent (invitations are unique per person, vaccine
  * group, dose and kind; a run of the same period continues the earlier one), resumable (a keyset
  * cursor committed with every batch), and it records who started it. Invitations go to everyone
  * the schedule says is due, whatever their consent or participation.
+ *
+ * Streaming: batches are selected by keyset and evaluated ahead (on worker threads when an
+ * evaluator is given) while earlier batches commit, strictly in order, each with the run's cursor.
  */
 export async function runInvitations(db: Kysely<RegistrySchema>, request: RunRequest): Promise<RunSummary> {
   validate(request);
   const run = await openRun(db, request);
   const batchSize = request.batchSize ?? 500;
+  const evaluate = request.evaluator
+    ? (job: EvaluationJob) => request.evaluator!.evaluate(job)
+    : (job: EvaluationJob) => Promise.resolve(evaluateCandidates(job));
+  const depth = request.evaluator ? request.evaluator.threads + 1 : 1;
   let batches = 0;
   for (;;) {
     const current = await db
@@ -64,45 +83,75 @@ export async function runInvitations(db: Kysely<RegistrySchema>, request: RunReq
       .where('id', '=', run.id)
       .executeTakeFirstOrThrow();
     if (current.finished_at) break;
-    let persons = db
-      .selectFrom('person as p')
-      .leftJoin('municipality as m', 'm.code', 'p.municipality_code')
-      .select(['p.id', 'p.birth_date', 'p.gender', 'm.organisation_ura'])
-      .where('p.deceased_on', 'is', null)
-      .where('p.emigrated_on', 'is', null)
-      .orderBy('p.id')
-      .limit(batchSize);
-    if (current.cursor_person_id) persons = persons.where('p.id', '>', current.cursor_person_id);
-    if (request.organisationUra) persons = persons.where('m.organisation_ura', '=', request.organisationUra);
-    const batch = await persons.execute();
-    if (request.failAfterBatches !== undefined && batches >= request.failAfterBatches) {
-      throw new Error(`run interrupted after ${batches} batches (test hook)`);
+
+    // Selection runs ahead by keyset (each batch starts after the previous one's last person);
+    // loading doses and evaluating overlap with the commits of earlier batches.
+    let selectTail: Promise<PersonRow[] | null> = Promise.resolve(null);
+    let after = current.cursor_person_id;
+    const inFlight: Array<Promise<PreparedBatch>> = [];
+    let lastSelected = false;
+    const enqueue = () => {
+      const selected = selectTail.then(async (previous) => {
+        if (previous) after = previous.at(-1)?.id ?? after;
+        return selectPersons(db, request, after, batchSize);
+      });
+      selectTail = selected;
+      const prepared = selected.then(async (persons) => {
+        if (persons.length < batchSize) lastSelected = true;
+        return prepareBatch(db, request, persons, evaluate);
+      });
+      prepared.catch(() => undefined); // awaited below; abandoned ones must not crash the process
+      inFlight.push(prepared);
+    };
+    let expectedCursor = current.cursor_person_id;
+    let seen = current.persons_seen;
+    let moved = false;
+    while (!moved) {
+      while (inFlight.length < depth && !lastSelected) {
+        enqueue();
+      }
+      const next = inFlight.shift();
+      if (!next) break;
+      const { persons, candidates } = await next;
+      if (request.failAfterBatches !== undefined && batches >= request.failAfterBatches) {
+        throw new Error(`run interrupted after ${batches} batches (test hook)`);
+      }
+      const last = persons.length < batchSize;
+      await db.transaction().execute(async (trx) => {
+        // Lock the run: two workers never process the same batch.
+        const locked = await trx
+          .selectFrom('invitation_run')
+          .select('cursor_person_id')
+          .where('id', '=', run.id)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        if (locked.cursor_person_id !== expectedCursor) {
+          moved = true; // another worker moved on: start again from where the run is now
+          return;
+        }
+        const made =
+          candidates.length > 0
+            ? await storeCandidates(trx, run.id, request, candidates)
+            : { invitations: 0, letters: 0 };
+        await trx
+          .updateTable('invitation_run')
+          .set((eb) => ({
+            cursor_person_id: persons.at(-1)?.id ?? expectedCursor,
+            persons_seen: eb('persons_seen', '+', persons.length),
+            invitations: eb('invitations', '+', made.invitations),
+            letters: eb('letters', '+', made.letters),
+            ...(last ? { finished_at: new Date() } : {}),
+          }))
+          .where('id', '=', run.id)
+          .execute();
+      });
+      batches++;
+      if (moved) break;
+      expectedCursor = persons.at(-1)?.id ?? expectedCursor;
+      seen += persons.length;
+      request.onProgress?.(seen);
+      if (last) break;
     }
-    await db.transaction().execute(async (trx) => {
-      // Lock the run: two workers never process the same batch.
-      const locked = await trx
-        .selectFrom('invitation_run')
-        .select('cursor_person_id')
-        .where('id', '=', run.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      if (locked.cursor_person_id !== current.cursor_person_id) return; // another worker moved on
-      const made =
-        batch.length > 0 ? await inviteBatch(trx, run.id, request, batch) : { invitations: 0, letters: 0 };
-      await trx
-        .updateTable('invitation_run')
-        .set((eb) => ({
-          cursor_person_id: batch.at(-1)?.id ?? current.cursor_person_id,
-          persons_seen: eb('persons_seen', '+', batch.length),
-          invitations: eb('invitations', '+', made.invitations),
-          letters: eb('letters', '+', made.letters),
-          ...(batch.length < batchSize ? { finished_at: new Date() } : {}),
-        }))
-        .where('id', '=', run.id)
-        .execute();
-    });
-    batches++;
-    request.onProgress?.(current.persons_seen + batch.length);
   }
   await appendAudit(db, {
     actorId: request.startedBy,
@@ -114,6 +163,88 @@ export async function runInvitations(db: Kysely<RegistrySchema>, request: RunReq
   return summary(
     await db.selectFrom('invitation_run').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow(),
   );
+}
+
+interface PersonRow {
+  id: string;
+  birth_date: string;
+  gender: string;
+  organisation_ura: string | null;
+}
+
+interface PreparedBatch {
+  persons: PersonRow[];
+  candidates: Candidate[];
+}
+
+function selectPersons(
+  db: Kysely<RegistrySchema>,
+  request: RunRequest,
+  after: string | null,
+  batchSize: number,
+): Promise<PersonRow[]> {
+  let persons = db
+    .selectFrom('person as p')
+    .leftJoin('municipality as m', 'm.code', 'p.municipality_code')
+    .select(['p.id', 'p.birth_date', 'p.gender', 'm.organisation_ura'])
+    .where('p.deceased_on', 'is', null)
+    .where('p.emigrated_on', 'is', null)
+    .orderBy('p.id')
+    .limit(batchSize);
+  if (after) persons = persons.where('p.id', '>', after);
+  if (request.organisationUra) persons = persons.where('m.organisation_ura', '=', request.organisationUra);
+  return persons.execute();
+}
+
+/** Reads the batch's vaccinations (and, for reminders, what may be followed up) and evaluates it. */
+async function prepareBatch(
+  db: Kysely<RegistrySchema>,
+  request: RunRequest,
+  persons: PersonRow[],
+  evaluate: (job: EvaluationJob) => Promise<Candidate[]>,
+): Promise<PreparedBatch> {
+  if (persons.length === 0) return { persons, candidates: [] };
+  const ids = persons.map((p) => p.id);
+  const doseRows = await db
+    .selectFrom('vaccination_event')
+    .select([
+      'id',
+      'person_id',
+      'organisation_ura',
+      'activity_id',
+      'activity_date',
+      'vaccine_type',
+      'vaccination_date',
+    ])
+    .where('person_id', 'in', ids)
+    .orderBy('vaccination_date')
+    .execute();
+  const doses = new Map<string, RegistryDose[]>();
+  for (const r of doseRows) {
+    const dose: RegistryDose = {
+      id: r.id,
+      organisationUra: r.organisation_ura,
+      activityId: r.activity_id,
+      activityDate: r.activity_date,
+      vaccineType: r.vaccine_type,
+      date: r.vaccination_date,
+    };
+    const list = doses.get(r.person_id);
+    if (list) list.push(dose);
+    else doses.set(r.person_id, [dose]);
+  }
+  const reminders = request.kind === 'reminder' ? await remindable(db, ids, request.today) : null;
+  const candidates = await evaluate({
+    kind: request.kind,
+    from: request.from,
+    to: request.to,
+    sessionDate: request.sessionDate ?? null,
+    today: request.today,
+    persons,
+    doses: [...doses.entries()],
+    reminders: reminders ? [...reminders.entries()] : null,
+  });
+  return { persons, candidates };
 }
 
 function validate(request: RunRequest): void {
@@ -168,7 +299,8 @@ async function openRun(db: Kysely<RegistrySchema>, request: RunRequest) {
     .executeTakeFirstOrThrow();
 }
 
-interface Candidate {
+/** One invitation (or reminder) the schedule asks for. */
+export interface Candidate {
   personId: string;
   organisationUra: string | null;
   vaccineGroup: string;
@@ -178,53 +310,35 @@ interface Candidate {
   followsInvitationId: string | null;
 }
 
-async function inviteBatch(
-  trx: Transaction<RegistrySchema>,
-  runId: string,
-  request: RunRequest,
-  persons: Array<{ id: string; birth_date: string; gender: string; organisation_ura: string | null }>,
-): Promise<{ invitations: number; letters: number }> {
-  const ids = persons.map((p) => p.id);
-  const doseRows = await trx
-    .selectFrom('vaccination_event')
-    .select([
-      'id',
-      'person_id',
-      'organisation_ura',
-      'activity_id',
-      'activity_date',
-      'vaccine_type',
-      'vaccination_date',
-    ])
-    .where('person_id', 'in', ids)
-    .orderBy('vaccination_date')
-    .execute();
-  const doses = new Map<string, RegistryDose[]>();
-  for (const r of doseRows) {
-    const list = doses.get(r.person_id) ?? [];
-    list.push({
-      id: r.id,
-      organisationUra: r.organisation_ura,
-      activityId: r.activity_id,
-      activityDate: r.activity_date,
-      vaccineType: r.vaccine_type,
-      date: r.vaccination_date,
-    });
-    doses.set(r.person_id, list);
-  }
-  const reminderContext = request.kind === 'reminder' ? await remindable(trx, ids, request.today) : null;
+/** A batch to evaluate: plain data, so it can cross to a worker thread. */
+export interface EvaluationJob {
+  kind: InvitationKind;
+  from: IsoDate;
+  to: IsoDate;
+  sessionDate: IsoDate | null;
+  today: IsoDate;
+  persons: PersonRow[];
+  /** Each person's vaccinations, oldest first. */
+  doses: Array<[personId: string, doses: RegistryDose[]]>;
+  /** Reminders: invitations that may be followed up, keyed person|group|dose. */
+  reminders: Array<[key: string, invitationId: string]> | null;
+}
 
+/** Pure: what the schedule asks for in the run's period, per person of the batch. */
+export function evaluateCandidates(job: EvaluationJob): Candidate[] {
+  const doses = new Map(job.doses);
+  const reminderContext = job.reminders ? new Map(job.reminders) : null;
   const candidates: Candidate[] = [];
-  for (const person of persons) {
-    const assessment = assessSchedule(
+  for (const person of job.persons) {
+    const forecasts = forecastSchedule(
       { birthDate: person.birth_date, gender: person.gender },
       doses.get(person.id) ?? [],
-      request.kind === 'reminder' ? request.today : request.from,
+      job.kind === 'reminder' ? job.today : job.from,
     );
-    for (const group of assessment.vaccineGroups) {
+    for (const group of forecasts) {
       if (group.seriesStatus !== 'Not complete' || group.doseNumber === null || !group.recommended) continue;
       const description = group.vaccines.map((v) => v.name).join(' / ') || group.vaccineGroup;
-      if (request.kind === 'reminder') {
+      if (job.kind === 'reminder') {
         // Still no valid dose for what the invitation was about: remind, unless a notice stops it.
         const invitation = reminderContext!.get(`${person.id}|${group.vaccineGroup}|${group.doseNumber}`);
         if (!invitation) continue;
@@ -238,8 +352,8 @@ async function inviteBatch(
           followsInvitationId: invitation,
         });
       } else {
-        const until = request.kind === 'group-session' ? request.sessionDate! : request.to;
-        const from = request.kind === 'group-session' ? addMonths(request.sessionDate!, -12) : request.from;
+        const until = job.kind === 'group-session' ? job.sessionDate! : job.to;
+        const from = job.kind === 'group-session' ? addMonths(job.sessionDate!, -12) : job.from;
         if (compareIsoDates(group.recommended, from) < 0 || compareIsoDates(group.recommended, until) > 0)
           continue;
         candidates.push({
@@ -254,6 +368,16 @@ async function inviteBatch(
       }
     }
   }
+  return candidates;
+}
+
+/** Stores what is new of a batch's candidates: invitations and one letter per person. */
+async function storeCandidates(
+  trx: Transaction<RegistrySchema>,
+  runId: string,
+  request: RunRequest,
+  candidates: Candidate[],
+): Promise<{ invitations: number; letters: number }> {
   if (candidates.length === 0) return { invitations: 0, letters: 0 };
 
   // Skip what was sent before (idempotent); one letter per person for what is new.
@@ -316,11 +440,7 @@ async function inviteBatch(
  * Invitations of 4 to 12 months ago that may be followed by a reminder: keyed person|group|dose.
  * A "no consent" notice (R-R6) stops reminders, never invitations.
  */
-async function remindable(
-  trx: Transaction<RegistrySchema>,
-  personIds: string[],
-  today: IsoDate,
-): Promise<Map<string, string>> {
+async function remindable(trx: Db, personIds: string[], today: IsoDate): Promise<Map<string, string>> {
   const rows = await trx
     .selectFrom('invitation as i')
     .innerJoin('invitation_letter as l', 'l.id', 'i.letter_id')

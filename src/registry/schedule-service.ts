@@ -233,6 +233,36 @@ export function assessSchedule(
   };
 }
 
+/**
+ * Only the forecast per vaccine group (what assessSchedule's `vaccineGroups` holds, without the dose
+ * judgements): the bulk path for invitation runs, which skips the per-dose bookkeeping.
+ */
+export function forecastSchedule(
+  person: ScheduledPerson,
+  doses: readonly RegistryDose[],
+  assessmentDate: IsoDate,
+  options: AssessOptions = {},
+): GroupForecast[] {
+  const maternal = options.maternalPertussis ?? 'unknown';
+  const input: { date: IsoDate; vaccineCode: string }[] = [];
+  for (const d of doses)
+    if (d.date <= assessmentDate) input.push({ date: d.date, vaccineCode: d.vaccineType });
+  const results = evaluateAndForecast(
+    options.schedule ?? rvpSchedule,
+    {
+      birthDate: person.birthDate,
+      ...(person.gender !== undefined ? { gender: person.gender } : {}),
+      ...(maternal === 'yes' ? { observations: [RVP_MATERNAL_PERTUSSIS] } : {}),
+    },
+    input,
+    assessmentDate,
+    { detail: false, doses: false },
+  );
+  return results.map((group) =>
+    toGroupForecast(group.vaccineGroup, group.seriesStatus, group.forecast, assessmentDate),
+  );
+}
+
 /** One validity for a dose from its vaccine groups' judgements. */
 export function combineValidity(groups: AssessedDose['groups']): DoseValidity {
   if (groups.length === 0) return { status: 'Not evaluated', reason: NOT_IN_SCHEDULE };
@@ -328,6 +358,60 @@ export async function loadRegistryDoses(
     vaccineType: r.vaccine_type,
     date: r.vaccination_date,
   }));
+}
+
+/** The order loadRegistryDoses reads in: date, activity date, activity id, vaccine type, id. */
+export function compareDoses(a: RegistryDose, b: RegistryDose): number {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (
+    cmp(a.date, b.date) ||
+    cmp(a.activityDate, b.activityDate) ||
+    cmp(a.activityId, b.activityId) ||
+    cmp(a.vaccineType, b.vaccineType) ||
+    cmp(a.id, b.id)
+  );
+}
+
+/** loadRegistryDoses for many persons in one query (batch intake, runs): per person, oldest first. */
+export async function loadRegistryDosesOf(
+  db: Kysely<RegistrySchema>,
+  personIds: readonly string[],
+): Promise<Map<string, RegistryDose[]>> {
+  const result = new Map<string, RegistryDose[]>();
+  if (personIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('vaccination_event')
+    .select([
+      'id',
+      'person_id',
+      'organisation_ura',
+      'activity_id',
+      'activity_date',
+      'vaccine_type',
+      'vaccination_date',
+    ])
+    .where('person_id', 'in', [...personIds])
+    .orderBy('person_id')
+    .orderBy('vaccination_date')
+    .orderBy('activity_date')
+    .orderBy('activity_id')
+    .orderBy('vaccine_type')
+    .orderBy('id')
+    .execute();
+  for (const r of rows) {
+    const dose: RegistryDose = {
+      id: r.id,
+      organisationUra: r.organisation_ura,
+      activityId: r.activity_id,
+      activityDate: r.activity_date,
+      vaccineType: r.vaccine_type,
+      date: r.vaccination_date,
+    };
+    const list = result.get(r.person_id);
+    if (list) list.push(dose);
+    else result.set(r.person_id, [dose]);
+  }
+  return result;
 }
 
 /** Reads a person and their vaccinations and assesses them; null when the person is unknown. */

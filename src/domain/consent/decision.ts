@@ -397,3 +397,161 @@ export function evaluateConsent(input: ConsentInput, evaluationDate: IsoDate): C
     competent,
   };
 }
+
+/** Splits a valid YYYY-MM-DD date into numbers without allocating; anything else throws as parseIsoDate does. */
+function datePart(value: string, out: Int32Array): void {
+  const c = (i: number) => value.charCodeAt(i) - 48;
+  if (value.length === 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45) {
+    const y = c(0) * 1000 + c(1) * 100 + c(2) * 10 + c(3);
+    const m = c(5) * 10 + c(6);
+    const d = c(8) * 10 + c(9);
+    let digits = true;
+    for (let i = 0; i < 10; i++) {
+      if (i !== 4 && i !== 7 && (c(i) < 0 || c(i) > 9)) digits = false;
+    }
+    if (digits && y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= monthLength(y, m)) {
+      out[0] = y;
+      out[1] = m;
+      out[2] = d;
+      return;
+    }
+  }
+  parseIsoDate(value); // throws the calendar's own RangeError
+  throw new RangeError(`not a date: ${value}`);
+}
+
+function monthLength(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+const birthParts = new Int32Array(3);
+const dateParts = new Int32Array(3);
+const scratch = new Int32Array(3);
+
+/** ageInYears on numbers: a 29 February birthday falls on 1 March in other years (nthBirthday). */
+function ageOn(b: Int32Array, d: Int32Array): number {
+  let age = (d[0] ?? 0) - (b[0] ?? 0);
+  let bm = b[1] ?? 0;
+  let bd = b[2] ?? 0;
+  const y = d[0] ?? 0;
+  if (bm === 2 && bd === 29 && monthLength(y, 2) === 28) {
+    bm = 3;
+    bd = 1;
+  }
+  const dm = d[1] ?? 0;
+  if (dm < bm || (dm === bm && (d[2] ?? 0) < bd)) age--;
+  return age;
+}
+
+function custodiansAgreeFast(custodians: readonly string[], latest: ConsentRecord[], D: IsoDate): boolean {
+  if (custodians.length === 0) return false;
+  let all = true;
+  let anyYes = false;
+  let alone = false;
+  for (const c of custodians) {
+    let r: ConsentRecord | undefined;
+    for (const x of latest) {
+      if (x.by === c) {
+        r = x;
+        break;
+      }
+    }
+    if (r === undefined || (r.endDate != null && r.endDate <= D)) {
+      all = false;
+      continue;
+    }
+    if (!r.agreed) return false;
+    anyYes = true;
+    if (r.source === SOURCE_CUSTODIAN_ALONE) alone = true;
+  }
+  return all || (anyYes && alone);
+}
+
+function youthAgreesFast(
+  judgements: readonly CompetenceJudgement[],
+  youth: ConsentRecord | undefined,
+  representatives: ConsentRecord[],
+  D: IsoDate,
+): boolean {
+  if (!isCompetentOn(judgements, D)) {
+    let yes = false;
+    for (const r of representatives) {
+      if (r.endDate != null && r.endDate <= D) continue;
+      if (!r.agreed) return false;
+      yes = true;
+    }
+    return yes;
+  }
+  return youth?.agreed === true;
+}
+
+/** Keeps the newest record per person in `list` (few entries: a linear scan beats a Map). */
+function keepNewest(list: ConsentRecord[], record: ConsentRecord): void {
+  for (let i = 0; i < list.length; i++) {
+    const other = list[i]!;
+    if (other.by === record.by) {
+      if (compareConsentRecords(record, other) > 0) list[i] = record;
+      return;
+    }
+  }
+  list.push(record);
+}
+
+/**
+ * The decision alone, for bulk use (re-evaluating every dossier, the exchange's nightly checks):
+ * the same tree as {@link evaluateConsent} (a property test holds them equal) without building the
+ * explanation or parsing dates into objects. Throws RangeError where evaluateConsent does.
+ */
+export function decideConsent(input: ConsentInput, evaluationDate: IsoDate): boolean {
+  const birthDate = input.youth.birthDate;
+  const D = evaluationDate;
+  datePart(D, dateParts);
+  datePart(birthDate, birthParts);
+  const records = input.records;
+  for (const r of records) {
+    datePart(r.date, scratch);
+    if (r.endDate != null) datePart(r.endDate, scratch);
+  }
+  const judgements = input.competence ?? [];
+  for (const j of judgements) datePart(j.date, scratch);
+  if (D < birthDate) throw new RangeError(`evaluation date ${D} is before birth date ${birthDate}`);
+  const age = ageOn(birthParts, dateParts);
+  const custodians = input.custodians;
+
+  // The newest counting record per (capacity, person): what screenRecords keeps as "latest".
+  let youth: ConsentRecord | undefined;
+  const representatives: ConsentRecord[] = [];
+  const custodianLatest: ConsentRecord[] = [];
+  for (const record of records) {
+    if (record.date > D) continue;
+    const source = record.source;
+    if (source === SOURCE_YOUTH) {
+      if (record.by !== YOUTH) continue;
+      if (youth === undefined || compareConsentRecords(record, youth) > 0) youth = record;
+    } else if (record.by === YOUTH) {
+      continue;
+    } else if (source === SOURCE_LEGAL_REPRESENTATIVE) {
+      keepNewest(representatives, record);
+    } else if (custodians.includes(record.by)) {
+      keepNewest(custodianLatest, record);
+    }
+  }
+  if (youth !== undefined) {
+    if (
+      (youth.endDate != null && youth.endDate <= D) ||
+      youth.date < nthBirthday(birthDate, 12) ||
+      !isCompetentOn(judgements, youth.date)
+    ) {
+      youth = undefined;
+    }
+  }
+  if (age < 12) return custodiansAgreeFast(custodians, custodianLatest, D);
+  if (age < 16) {
+    return (
+      youthAgreesFast(judgements, youth, representatives, D) &&
+      custodiansAgreeFast(custodians, custodianLatest, D)
+    );
+  }
+  return youthAgreesFast(judgements, youth, representatives, D);
+}

@@ -67,6 +67,8 @@ export interface EvaluateOptions {
    * that only need statuses and forecasts. Default true.
    */
   readonly detail?: boolean;
+  /** false: leave out the dose judgements (`doses` of groups is empty): forecasts only (invitation runs). */
+  readonly doses?: boolean;
 }
 
 export interface AntigenDoseResult {
@@ -1125,7 +1127,7 @@ export function evaluateAndForecast(
     results.push({
       vaccineGroup: group.name,
       seriesStatus: status,
-      doses: groupDoses(ctx, withSeries, detail),
+      doses: options.doses === false ? [] : groupDoses(ctx, withSeries, detail),
       forecast: toForecast(forecast),
       antigens: !detail
         ? []

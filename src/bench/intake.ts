@@ -1,0 +1,244 @@
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { generatedPersonAt } from '../demo/generator.js';
+import { organisations } from '../demo/organisations.js';
+import { addDays } from '../domain/dates/index.js';
+import { makeBsn } from '../domain/identifiers/index.js';
+import {
+  buildAnonymousMessage,
+  buildPersonalisedMessage,
+  type ActivitySnapshot,
+} from '../domain/messages/index.js';
+import { CompactSign, importJWK } from 'jose';
+import { JWS_ALGORITHM, JWS_TYPE, localKeys, newSigningKey, type SigningKey } from '../exchange/signing.js';
+import { createRegistryApp } from '../registry/app.js';
+import { MAX_BATCH } from '../registry/intake.js';
+import type { RegistrySchema } from '../registry/schema.js';
+import { copyLine, type BenchDatabase } from './databases.js';
+import { VACCINATION_COLUMNS, type NationOptions } from './generate.js';
+import { perSecond, round, timed, type BenchResult } from './measure.js';
+
+const PERSONALISED_SHARE = 0.7;
+const REPAIR_SHARE = 0.05;
+const UNKNOWN_BSN_EVERY = 200;
+
+interface PlannedMessage {
+  payload: unknown;
+  ura: string;
+  vaccinations: Array<{ vaccineType: string; date: string }>;
+  activityId: string;
+}
+
+/**
+ * A peak day's messages from the dossiers: personalised (70 %) and anonymous, a few with a BSN the
+ * registry does not know (held), and at the end repairs (5 %): earlier anonymous activities resent
+ * personalised as version 2, which replace what came before.
+ */
+export function planMessages(options: NationOptions, count: number): PlannedMessage[] {
+  const repairs = Math.floor(count * REPAIR_SHARE);
+  const base = count - repairs;
+  const planned: PlannedMessage[] = [];
+  const anonymous: Array<{ j: number; snapshot: ActivitySnapshot }> = [];
+  for (let j = 0; j < base; j++) {
+    // A spread of persons over the whole population (a multiplicative walk, no repeats below size).
+    const index = Number((BigInt(j) * 2_654_435_761n) % BigInt(Math.max(1, options.size)));
+    const p = generatedPersonAt(options, index);
+    const date = addDays(options.referenceDate, -(j % 30));
+    const vaccinations = (j % 3 === 0 ? ['11', '08'] : ['04']).map((vaccineType) => ({
+      vaccineType,
+      date,
+      batchNumber: `B${vaccineType}${j % 97}`,
+      performer: 'Jeugdverpleegkundige',
+      location: 'Consultatiebureau',
+      objection: null,
+    }));
+    const activityId = `X${j.toString(36).padStart(9, '0')}`;
+    const snapshot: ActivitySnapshot = {
+      organisationUra: p.organisationUra,
+      version: 1,
+      dossier: { number: String(index + 1), status: '01' },
+      client: {
+        bsn: j % UNKNOWN_BSN_EVERY === 7 ? makeBsn(options.size + 1_000_000 + j) : p.bsn,
+        givenName: p.givenName,
+        prefix: p.prefix,
+        familyName: p.familyName,
+        gender: p.gender,
+        birthDate: p.birthDate,
+        address: {
+          houseNumber: p.address.houseNumber,
+          houseLetter: p.address.houseLetter,
+          houseNumberAddition: p.address.houseNumberAddition,
+          postcode: p.address.postcode,
+        },
+      },
+      activity: { id: activityId, type: '01', date },
+      vaccinations,
+    };
+    const personalised = (j * 0.618_033_988_75) % 1 < PERSONALISED_SHARE;
+    if (!personalised) anonymous.push({ j, snapshot });
+    planned.push({
+      payload: personalised
+        ? buildPersonalisedMessage(snapshot, { date: p.birthDate, organisationUra: p.organisationUra })
+        : buildAnonymousMessage(snapshot),
+      ura: p.organisationUra,
+      vaccinations,
+      activityId,
+    });
+  }
+  for (let r = 0; r < Math.min(repairs, anonymous.length); r++) {
+    const { snapshot } = anonymous[r % anonymous.length]!; // distinct while r < their number
+    const repaired = { ...snapshot, version: 2 };
+    planned.push({
+      payload: buildPersonalisedMessage(repaired, {
+        date: snapshot.client.birthDate,
+        organisationUra: snapshot.organisationUra,
+      }),
+      ura: snapshot.organisationUra,
+      vaccinations: [...snapshot.vaccinations],
+      activityId: snapshot.activity.id,
+    });
+  }
+  return planned;
+}
+
+const BARE_TABLE = `create table bench_bare_vaccination (
+  id uuid, person_id uuid, organisation_ura text, activity_id text, activity_type text,
+  activity_date date, version integer, vaccine_type text, vaccination_date date, batch_number text,
+  performer text, location text, objection text)`;
+
+/**
+ * Registry intake over HTTP: signed batches (JWS ES256, one key per organisation) to the real registry
+ * app on loopback, from the first byte sent to the last answer (each answer follows its commit).
+ * Baseline: COPY of the same vaccination rows into a bare table without indexes or constraints.
+ */
+export async function benchIntake(
+  bench: BenchDatabase,
+  options: NationOptions & { messages: number; concurrency?: number },
+  log: (line: string) => void,
+): Promise<BenchResult> {
+  const planned = planMessages(options, options.messages);
+  const keys = new Map<string, SigningKey>();
+  for (const o of organisations) keys.set(o.ura, await newSigningKey(o.ura));
+  // As signPayload (src/exchange/signing.ts) does, with each organisation's key imported once.
+  const imported = new Map<string, CryptoKey | Uint8Array>();
+  for (const [ura, key] of keys) imported.set(ura, await importJWK(key.privateJwk, JWS_ALGORITHM));
+  const encoder = new TextEncoder();
+  const signing = await timed(() =>
+    Promise.all(
+      planned.map((m) =>
+        new CompactSign(encoder.encode(JSON.stringify(m.payload)))
+          .setProtectedHeader({ alg: JWS_ALGORITHM, kid: keys.get(m.ura)!.kid, typ: JWS_TYPE })
+          .sign(imported.get(m.ura)!),
+      ),
+    ),
+  );
+  const signed = signing.value;
+  log(`  ${signed.length} messages signed in ${round(signing.ms / 1000, 1)} s (dossier side, not counted)`);
+
+  // Baseline: the same rows with COPY into a bare table.
+  await bench.exec(BARE_TABLE);
+  const copyRows = function* () {
+    let n = 0;
+    for (const m of planned) {
+      for (const v of m.vaccinations) {
+        n++;
+        yield copyLine([
+          `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+          null,
+          m.ura,
+          m.activityId,
+          '01',
+          v.date,
+          1,
+          v.vaccineType,
+          v.date,
+          'B',
+          'Jeugdverpleegkundige',
+          'Consultatiebureau',
+          null,
+        ]);
+      }
+    }
+  };
+  const copy = await timed(() => bench.copy('bench_bare_vaccination', VACCINATION_COLUMNS, copyRows()));
+  await bench.exec('drop table bench_bare_vaccination');
+
+  const database = await bench.open<RegistrySchema>();
+  const app = await createRegistryApp({
+    database,
+    logLevel: 'silent',
+    trustedKeys: () => localKeys([...keys.values()].map((k) => k.publicJwk)),
+  });
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/exchange/messages`;
+    const before = await committedRows(database.db);
+    const outcomes: Record<string, number> = {};
+    const deliver = async (batch: string[]) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: batch }),
+      });
+      if (!response.ok) throw new Error(`intake answered ${response.status}: ${await response.text()}`);
+      const body = (await response.json()) as { results: Array<{ outcome: string }> };
+      for (const r of body.results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+    };
+    const repairsFrom = planned.length - Math.floor(planned.length * REPAIR_SHARE);
+    const concurrency = options.concurrency ?? 4;
+    const run = await timed(async () => {
+      // Originals first, several organisations' batches at once; the repairs after them.
+      for (const [from, to] of [
+        [0, repairsFrom],
+        [repairsFrom, signed.length],
+      ] as const) {
+        let next = from;
+        const lane = async () => {
+          while (next < to) {
+            const start = next;
+            next = Math.min(to, next + MAX_BATCH);
+            await deliver(signed.slice(start, next));
+          }
+        };
+        await Promise.all(Array.from({ length: concurrency }, lane));
+      }
+    });
+    const after = await committedRows(database.db);
+    const seconds = run.ms / 1000;
+    const rows = after - before;
+    const projected = (200_000 / signed.length) * seconds;
+    return {
+      name: 'Registry intake: signed HTTP batches to committed rows',
+      backend: bench.backend,
+      figures: {
+        messages: signed.length,
+        outcomes: Object.entries(outcomes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+        'rows committed (vaccinations, worklist)': rows,
+        seconds: round(seconds, 2),
+        'messages/s': perSecond(signed.length, run.ms),
+        ...(signed.length !== 200_000 ? { 'projected for 200,000 (s, linear)': round(projected, 1) } : {}),
+      },
+      baseline: {
+        label: 'COPY of the same vaccination rows into a bare table',
+        figures: { rows: copy.value, seconds: round(copy.ms / 1000, 2) },
+      },
+      ratio: `${round(run.ms / copy.ms)}× COPY`,
+      targets: [
+        { label: '200,000 messages in < 30 s', pass: projected < 30 },
+        { label: 'within 5× of COPY', pass: run.ms <= 5 * copy.ms },
+      ],
+    };
+  } finally {
+    await app.close();
+    await database.close();
+  }
+}
+
+async function committedRows(db: import('kysely').Kysely<RegistrySchema>): Promise<number> {
+  const r = await sql<{ n: number }>`select
+    (select count(*) from vaccination_event) + (select count(*) from anonymous_vaccination)
+    + (select count(*) from intake_worklist) as n`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}

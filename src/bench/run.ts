@@ -1,0 +1,190 @@
+import { cpus, freemem, totalmem } from 'node:os';
+import type { Command } from 'commander';
+import pg from 'pg';
+import { benchConsentInProcess, benchConsentReevaluation } from './consent.js';
+import {
+  BENCH_POSTGRES_URL,
+  createBenchDatabase,
+  type BenchBackend,
+  type BenchDatabase,
+} from './databases.js';
+import { loadRegistryNation } from './generate.js';
+import { benchSchedule } from './schedule.js';
+import { benchIntake } from './intake.js';
+import { benchApi } from './api.js';
+import { benchCoverage } from './coverage.js';
+import { benchStartup } from './startup.js';
+import { formatResult, round, timed, type BenchResult } from './measure.js';
+
+export const BENCHMARKS = ['intake', 'consent', 'schedule', 'coverage', 'api', 'startup'] as const;
+export type BenchmarkName = (typeof BENCHMARKS)[number];
+
+export interface BenchOptions {
+  size: number;
+  seed: number;
+  referenceDate: string;
+  only: BenchmarkName[];
+  backends: BenchBackend[];
+  /** Intake: messages to deliver (default min(size, 200,000)). */
+  messages: number;
+  /** API: seconds of load and requests per second. */
+  apiSeconds: number;
+  apiRate: number;
+  /** Worker threads for schedule runs (default: the machine's cores). */
+  threads: number;
+  log: (line: string) => void;
+}
+
+export async function machineDescription(): Promise<string[]> {
+  let pgVersion = 'unavailable';
+  try {
+    const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+    await client.connect();
+    pgVersion = ((await client.query('show server_version')).rows[0] as { server_version: string })
+      .server_version;
+    await client.end();
+  } catch {
+    // The PostgreSQL benchmarks will say why.
+  }
+  const cpu = cpus();
+  return [
+    `date: ${new Date().toISOString()}`,
+    `cpu: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`,
+    `memory: ${Math.round(totalmem() / 2 ** 30)} GiB (${Math.round(freemem() / 2 ** 30)} GiB free)`,
+    `node: ${process.version}, PostgreSQL ${pgVersion}, PGlite (WASM)`,
+  ];
+}
+
+/** Runs the chosen benchmarks on the chosen backends; each reports its own baseline. */
+export async function runBenchmarks(options: BenchOptions): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const report = (r: BenchResult) => {
+    results.push(r);
+    options.log(formatResult(r));
+  };
+  const nation = { size: options.size, seed: options.seed, referenceDate: options.referenceDate };
+  for (const line of await machineDescription()) options.log(line);
+  options.log(`size: ${options.size} people, seed ${options.seed}, reference date ${options.referenceDate}`);
+  // One generated registry per backend, shared by the benchmarks that read it (schedule, coverage, API,
+  // intake last, as it writes); made on first use, dropped at the end.
+  const registries = new Map<BenchBackend, BenchDatabase>();
+  const registry = async (backend: BenchBackend): Promise<BenchDatabase> => {
+    const existing = registries.get(backend);
+    if (existing) return existing;
+    const bench = await createBenchDatabase(backend, 'registry');
+    registries.set(backend, bench);
+    const load = await timed(() => loadRegistryNation(bench, nation));
+    options.log(
+      `  registry generated (${backend}, COPY): ${load.value.persons} persons, ${load.value.vaccinations} vaccinations in ${round(load.ms / 1000)} s`,
+    );
+    return bench;
+  };
+  try {
+    for (const name of BENCHMARKS) {
+      if (!options.only.includes(name)) continue;
+      options.log(`\n# ${name}`);
+      if (name === 'consent') report(benchConsentInProcess(nation, options.size < 10_000 ? 100 : 1500));
+      for (const backend of options.backends) {
+        if (name === 'consent') report(await benchConsentReevaluation(backend, nation, options.log));
+        if (name === 'intake') {
+          report(
+            await benchIntake(
+              await registry(backend),
+              { ...nation, messages: options.messages },
+              options.log,
+            ),
+          );
+        }
+        if (name === 'api') {
+          report(
+            await benchApi(
+              await registry(backend),
+              { seconds: options.apiSeconds, rate: options.apiRate },
+              options.log,
+            ),
+          );
+        }
+        if (name === 'coverage') {
+          report(
+            await benchCoverage(
+              await registry(backend),
+              { referenceDate: options.referenceDate },
+              options.log,
+            ),
+          );
+        }
+        if (name === 'startup') report(await benchStartup(backend, nation, options.log));
+        if (name === 'schedule') {
+          report(
+            await benchSchedule(
+              await registry(backend),
+              { ...nation, threads: options.threads },
+              options.log,
+            ),
+          );
+        }
+      }
+    }
+  } finally {
+    for (const bench of registries.values()) await bench.drop();
+  }
+  return results;
+}
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('national-scale benchmarks on generated data, each with its baseline (BENCHMARKS.md)')
+    .option('--size <n>', 'people in the generated population', '50000')
+    .option('--seed <n>', 'random seed', '2025')
+    .option('--reference-date <date>', 'date ages and runs are computed against', '2025-09-01')
+    .option('--only <list>', `comma-separated: ${BENCHMARKS.join(',')}`, BENCHMARKS.join(','))
+    .option('--backend <kind>', 'postgres, pglite or both', 'both')
+    .option('--messages <n>', 'intake: messages to deliver (default min(size, 200000))')
+    .option('--api-seconds <n>', 'API: seconds of load', '20')
+    .option('--api-rate <n>', 'API: requests per second', '500')
+    .option('--threads <n>', 'worker threads for schedule runs (default: cores)')
+    .action(
+      async (opts: {
+        size: string;
+        seed: string;
+        referenceDate: string;
+        only: string;
+        backend: string;
+        messages?: string;
+        apiSeconds: string;
+        apiRate: string;
+        threads?: string;
+      }) => {
+        const int = (value: string, name: string): number => {
+          const n = Number(value);
+          if (!Number.isSafeInteger(n) || n < 0) throw new Error(`bench: ${name} must be a whole number`);
+          return n;
+        };
+        const only = opts.only.split(',').map((s) => s.trim()) as BenchmarkName[];
+        const unknown = only.filter((o) => !(BENCHMARKS as readonly string[]).includes(o));
+        const backends: BenchBackend[] =
+          opts.backend === 'both' ? ['postgres', 'pglite'] : [opts.backend as BenchBackend];
+        if (unknown.length > 0 || !backends.every((b) => b === 'postgres' || b === 'pglite')) {
+          console.error(
+            `bench: unknown ${unknown.length > 0 ? `benchmark ${unknown.join(', ')}` : `backend ${opts.backend}`}`,
+          );
+          process.exitCode = 2;
+          return;
+        }
+        const size = int(opts.size, '--size');
+        await runBenchmarks({
+          size,
+          seed: int(opts.seed, '--seed'),
+          referenceDate: opts.referenceDate,
+          only,
+          backends,
+          messages: opts.messages ? int(opts.messages, '--messages') : Math.min(size, 200_000),
+          apiSeconds: int(opts.apiSeconds, '--api-seconds'),
+          apiRate: int(opts.apiRate, '--api-rate'),
+          threads: opts.threads ? int(opts.threads, '--threads') : cpus().length,
+          log: (line) => process.stdout.write(`${line}\n`),
+        });
+      },
+    );
+}

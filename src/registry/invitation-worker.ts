@@ -1,0 +1,37 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import {
+  evaluateCandidates,
+  type Candidate,
+  type EvaluationJob,
+  type InvitationEvaluator,
+} from './invitations.js';
+
+/**
+ * Worker threads for invitation runs: the schedule engine takes ~100 µs per person, so a national
+ * run (3.5 million people) shards its batches over the cores while the main thread streams the
+ * database. This module is both the workers' entry (its default export) and the pool's factory.
+ */
+export default function evaluate(job: EvaluationJob): Candidate[] {
+  return evaluateCandidates(job);
+}
+
+export interface InvitationPool extends InvitationEvaluator {
+  close(): Promise<void>;
+}
+
+export function createInvitationPool(threads = availableParallelism()): InvitationPool {
+  const self = import.meta.url;
+  // From the TypeScript sources (tests, tsx) a worker needs tsx's loader; the build runs as is.
+  const pool = new Piscina({
+    filename: self,
+    minThreads: threads,
+    maxThreads: threads,
+    ...(self.endsWith('.ts') ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
+  });
+  return {
+    threads,
+    evaluate: (job) => pool.run(job) as Promise<Candidate[]>,
+    close: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,171 @@
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBenchDatabase, type BenchDatabase } from '../../src/bench/databases.js';
+import { historyOf, loadRegistryNation, refDaysOf } from '../../src/bench/generate.js';
+import { planMessages } from '../../src/bench/intake.js';
+import type { Database } from '../../src/db/database.js';
+import { generatePopulation } from '../../src/demo/generator.js';
+import { organisations } from '../../src/demo/organisations.js';
+import { localKeys, newSigningKey, signPayload, type SigningKey } from '../../src/exchange/signing.js';
+import { receiveMessages } from '../../src/registry/intake.js';
+import { createInvitationPool } from '../../src/registry/invitation-worker.js';
+import { runInvitations } from '../../src/registry/invitations.js';
+import { assessSchedule, forecastSchedule } from '../../src/registry/schedule-service.js';
+import type { RegistrySchema } from '../../src/registry/schema.js';
+import { BACKENDS } from '../support/databases.js';
+
+// The speed-ups of issue 8 must not change what the registry does: the forecast-only path, the
+// worker-pool invitation run and the set-based intake are each compared with the path they replace.
+const nation = { size: 240, seed: 77, referenceDate: '2025-09-01' };
+
+describe('forecastSchedule (forecast-only bulk path)', () => {
+  it('equals assessSchedule without the dose judgements, for generated histories', () => {
+    const refDays = refDaysOf(nation.referenceDate);
+    for (const p of generatePopulation(nation)) {
+      const doses = historyOf(p, nation.seed, refDays).flatMap((v) =>
+        v.vaccines.map((vaccineType) => ({
+          id: `${v.activityId}${vaccineType}`,
+          organisationUra: p.organisationUra,
+          activityId: v.activityId,
+          activityDate: v.date,
+          vaccineType,
+          date: v.date,
+        })),
+      );
+      const person = { birthDate: p.birthDate, gender: p.gender };
+      const full = assessSchedule(person, doses, nation.referenceDate).vaccineGroups.map(
+        ({ doses: _doses, ...group }) => group,
+      );
+      expect(forecastSchedule(person, doses, nation.referenceDate)).toEqual(full);
+    }
+  });
+});
+
+describe.each(BACKENDS)('issue-8 fast paths on %s', (backend) => {
+  let bench: BenchDatabase;
+  let database: Database<RegistrySchema>;
+
+  beforeAll(async () => {
+    bench = await createBenchDatabase(backend, 'registry');
+    // The big-data generator's COPY path, at a tiny size.
+    const loaded = await loadRegistryNation(bench, nation);
+    expect(loaded.persons).toBe(nation.size);
+    expect(loaded.vaccinations).toBeGreaterThan(nation.size * 5);
+    database = await bench.open<RegistrySchema>();
+  }, 60_000);
+  afterAll(async () => {
+    await database?.close();
+    await bench?.drop();
+  });
+
+  const invitationsOf = async (db: Kysely<RegistrySchema>) =>
+    (
+      await db
+        .selectFrom('invitation')
+        .select(['person_id', 'vaccine_group', 'dose_number', 'due_date', 'description', 'kind'])
+        .orderBy('person_id')
+        .orderBy('vaccine_group')
+        .orderBy('dose_number')
+        .execute()
+    ).map((r) => JSON.stringify(r));
+
+  it('an invitation run on worker threads invites exactly as the single-thread run', async () => {
+    const db = database.db;
+    const request = {
+      kind: 'invitation' as const,
+      from: '2025-09-01',
+      to: '2025-12-31',
+      startedBy: 'test',
+      today: '2025-09-01',
+      batchSize: 37,
+    };
+    const single = await runInvitations(db, request);
+    const singleRows = await invitationsOf(db);
+    expect(single.personsSeen).toBe(nation.size);
+    expect(singleRows.length).toBeGreaterThan(10);
+    await sql`delete from invitation; delete from invitation_letter; delete from invitation_run`.execute(db);
+    const pool = createInvitationPool(2);
+    try {
+      const pooled = await runInvitations(db, { ...request, evaluator: pool });
+      expect(pooled.personsSeen).toBe(single.personsSeen);
+      expect(pooled.invitations).toBe(single.invitations);
+      expect(pooled.letters).toBe(single.letters);
+    } finally {
+      await pool.close();
+    }
+    expect(await invitationsOf(db)).toEqual(singleRows);
+  }, 60_000);
+
+  it('set-based intake gives the same answers, rows and audit trail as one message at a time', async () => {
+    const db = database.db;
+    // Many messages per person (the plan cycles over a small population), repairs, unknown BSNs.
+    const planned = planMessages({ ...nation, size: 40 }, 160);
+    const keys = new Map<string, SigningKey>();
+    for (const o of organisations) keys.set(o.ura, await newSigningKey(o.ura));
+    const signed = await Promise.all(planned.map((m) => signPayload(m.payload, keys.get(m.ura)!)));
+    const resolver = localKeys([...keys.values()].map((k) => k.publicJwk));
+    // Originals in two batches; the repairs together with fresh activities of the same persons.
+    const repairsFrom = signed.length - 8;
+    const batches = [signed.slice(0, 70), [...signed.slice(70, 100), ...signed.slice(repairsFrom)]];
+    const tail = signed.slice(100, repairsFrom);
+
+    const snapshot = async () => {
+      const events = await sql<{
+        row: string;
+      }>`select concat_ws('|', p.bsn, v.organisation_ura, v.activity_id,
+        v.version, v.vaccine_type, v.vaccination_date) as row from vaccination_event v join person p on p.id = v.person_id
+        where v.activity_id like 'X%' order by 1`.execute(db);
+      const anonymous = await sql<{
+        row: string;
+      }>`select concat_ws('|', organisation_ura, activity_id, version,
+        vaccine_type) as row from anonymous_vaccination order by 1`.execute(db);
+      const facts = await sql<{
+        row: string;
+      }>`select concat_ws('|', p.bsn, f.organisation_ura, f.consent_date) as row
+        from consent_fact f join person p on p.id = f.person_id order by 1`.execute(db);
+      const audit = await sql<{ row: string }>`select concat_ws('|', actor_id, action, subject_type,
+        (select bsn from person where id::text = subject_id)) as row from audit_event
+        where action like 'intake.%' order by seq`.execute(db);
+      const worklist = await sql<{ n: number }>`select count(*)::int as n from intake_worklist`.execute(db);
+      return {
+        events: events.rows.map((r) => r.row),
+        anonymous: anonymous.rows.map((r) => r.row),
+        facts: facts.rows.map((r) => r.row),
+        audit: audit.rows.map((r) => r.row),
+        worklist: worklist.rows[0]?.n,
+      };
+    };
+    const clear = () =>
+      sql`delete from vaccination_event where activity_id like 'X%'; delete from anonymous_vaccination;
+        delete from consent_fact; delete from received_activity; delete from intake_worklist`.execute(db);
+
+    const fallbacks: unknown[] = [];
+    const deliver = async (setBased: boolean) => {
+      const answers = [];
+      for (const batch of [...batches, tail]) {
+        answers.push(
+          ...(await receiveMessages(db, resolver, batch, { setBased, onFallback: (e) => fallbacks.push(e) })),
+        );
+      }
+      return answers;
+    };
+    await clear();
+    const oneByOne = await deliver(false);
+    const expected = await snapshot();
+    await clear();
+    const setBased = await deliver(true);
+    const actual = await snapshot();
+
+    expect(fallbacks).toEqual([]); // the set-based path really ran
+    expect(setBased).toEqual(oneByOne);
+    expect(oneByOne.filter((a) => a.outcome === 'held').length).toBeGreaterThan(0);
+    expect(oneByOne.some((a) => a.feedback !== undefined)).toBe(true);
+    expect(actual.events).toEqual(expected.events);
+    expect(actual.anonymous).toEqual(expected.anonymous);
+    expect(actual.facts).toEqual(expected.facts);
+    expect(actual.worklist).toBe(expected.worklist);
+    // The audit trail holds both deliveries: the second half must repeat the first, entry by entry.
+    const half = actual.audit.length / 2;
+    expect(actual.audit.slice(half)).toEqual(actual.audit.slice(0, half));
+  }, 60_000);
+});

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBenchmarks } from '../../src/bench/run.js';
+import { buildProgram } from '../../src/cli/program.js';
+
+// A smoke test of `rvp bench` at a tiny size: every benchmark that needs no build or long load runs
+// end to end on PostgreSQL and reports figures, a baseline and its targets. Never timed: BENCHMARKS.md
+// holds the figures.
+describe('rvp bench (smoke, tiny size)', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it('runs consent, intake, schedule and coverage with their baselines', async () => {
+    const lines: string[] = [];
+    const results = await runBenchmarks({
+      size: 150,
+      seed: 5,
+      referenceDate: '2025-09-01',
+      only: ['consent', 'intake', 'schedule', 'coverage'],
+      backends: ['postgres'],
+      messages: 60,
+      apiSeconds: 1,
+      apiRate: 10,
+      threads: 1,
+      log: (line) => lines.push(line),
+    });
+    expect(results.map((r) => r.name)).toEqual([
+      'Registry intake: signed HTTP batches to committed rows',
+      'Consent decisions in-process',
+      'Consent re-evaluation of every dossier from the database',
+      'National invitation run (select, evaluate, forecast, invite)',
+      'Coverage: all indicators for all municipalities',
+    ]);
+    for (const r of results) {
+      expect(r.baseline, r.name).toBeDefined();
+      expect(r.ratio, r.name).toMatch(/×/);
+      expect(r.targets.length, r.name).toBeGreaterThan(0);
+    }
+    const intake = results[0]!;
+    expect(intake.figures.messages).toBe(60);
+    expect(String(intake.figures.outcomes)).toMatch(/accepted \d+/);
+    const reevaluation = results[2]!;
+    expect(reevaluation.figures.clients).toBe(150);
+    expect(results[3]!.figures.persons).toBe(150);
+    expect(lines.join('\n')).toMatch(/cpu: \d+ ×/);
+  }, 60_000);
+
+  it('refuses an unknown benchmark or backend with exit code 2', async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (message: string) => errors.push(message);
+    try {
+      await buildProgram().parseAsync(['node', 'rvp', 'bench', '--only', 'speed']);
+      expect(process.exitCode).toBe(2);
+      process.exitCode = undefined;
+      await buildProgram().parseAsync(['node', 'rvp', 'bench', '--backend', 'oracle']);
+      expect(process.exitCode).toBe(2);
+    } finally {
+      console.error = original;
+    }
+    expect(errors.join('\n')).toMatch(/unknown benchmark speed/);
+    expect(errors.join('\n')).toMatch(/unknown backend oracle/);
+  });
+});
