@@ -17,15 +17,31 @@ export async function appendAudit(
   db: Kysely<any>,
   entry: AuditEntry,
 ): Promise<void> {
+  await appendAuditEntries(db, [entry]);
+}
+
+/**
+ * Appends several entries with one multi-row insert, in the given order (the chain's trigger links
+ * them one by one). Inside the caller's transaction, like appendAudit; `src/db/audit-batch.ts` uses it
+ * for group commit.
+ */
+export async function appendAuditEntries(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
   await (db as unknown as Kysely<{ audit_event: AuditEventTable }>)
     .insertInto('audit_event')
-    .values({
-      actor_id: entry.actorId,
-      organisation_ura: entry.organisationUra,
-      action: entry.action,
-      subject_type: entry.subjectType,
-      subject_id: entry.subjectId ?? null,
-      request_id: entry.requestId ?? null,
-    })
+    .values(
+      entries.map((entry) => ({
+        actor_id: entry.actorId,
+        organisation_ura: entry.organisationUra,
+        action: entry.action,
+        subject_type: entry.subjectType,
+        subject_id: entry.subjectId ?? null,
+        request_id: entry.requestId ?? null,
+      })),
+    )
     .execute();
 }

@@ -10,7 +10,8 @@
  *   indicator; organisations and the nation are sums; anonymous doses come from `coverage_dose_month`.
  * - Small numbers are suppressed on the whole tree before anything is filtered for the caller.
  */
-import { sql, type Kysely } from 'kysely';
+import { availableParallelism } from 'node:os';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   cohortApplies,
   COVERAGE_INDICATORS,
@@ -24,7 +25,7 @@ import {
   type CoverageIndicator,
 } from '../domain/coverage/index.js';
 import { addMonths, type IsoDate } from '../domain/dates/index.js';
-import { assessSchedule } from './schedule-service.js';
+import { assessSchedule, type RegistryDose } from './schedule-service.js';
 import type { RegistrySchema } from './schema.js';
 
 export interface CoverageTables {
@@ -55,6 +56,13 @@ export interface RefreshOptions {
   full?: boolean;
   /** Persons per transaction. */
   batchSize?: number;
+  /** Judge the batches on worker threads (`createCoveragePool`). Same rows as without. */
+  evaluator?: CoverageEvaluator;
+  /**
+   * Without an evaluator: worker threads of a pool made (and closed) for this refresh. Default: the
+   * machine's cores when at least `POOLED_FROM` persons are to be judged, else 0 (in-process).
+   */
+  threads?: number;
 }
 
 export interface RefreshResult {
@@ -63,9 +71,67 @@ export interface RefreshResult {
   milliseconds: number;
 }
 
+/** From this many persons to judge a refresh starts its own worker pool (thread start-up ≈ 0.1 s). */
+export const POOLED_FROM = 20_000;
+
+/** A batch to judge: plain data, so it can cross to a worker thread. */
+export interface CoverageJob {
+  assessmentDate: IsoDate;
+  persons: { id: string; birth_date: string; gender: string }[];
+  /** Each person's vaccinations, by date then id. */
+  doses: Array<[personId: string, doses: RegistryDose[]]>;
+}
+
+export interface CoverageJudgement {
+  statuses: { person_id: string; met: number; valid_doses: number; assessed_on: string }[];
+  notValid: { vaccination_id: string; person_id: string; status: string }[];
+}
+
+/** Judges batches elsewhere (a pool of worker threads, `createCoveragePool`). */
+export interface CoverageEvaluator {
+  /** Worker threads behind it: the refresh keeps this many batches (plus one) in flight. */
+  readonly threads: number;
+  judge(job: CoverageJob): Promise<CoverageJudgement>;
+}
+
+/** Pure: each person's indicators met and the doses not judged valid (the schedule engine). */
+export function judgeCoverage(job: CoverageJob): CoverageJudgement {
+  const doses = new Map(job.doses);
+  const statuses: CoverageJudgement['statuses'] = [];
+  const notValid: CoverageJudgement['notValid'] = [];
+  for (const p of job.persons) {
+    const own = doses.get(p.id);
+    if (!own || own.length === 0) continue;
+    const assessment = assessSchedule({ birthDate: p.birth_date, gender: p.gender }, own, job.assessmentDate);
+    let valid = 0;
+    for (const d of assessment.doses) {
+      if (d.validity.status === 'Valid') valid += 1;
+      else notValid.push({ vaccination_id: d.vaccinationId, person_id: p.id, status: d.validity.status });
+    }
+    statuses.push({
+      person_id: p.id,
+      met: indicatorsMet(
+        p.birth_date,
+        assessment.doses.map((d) => ({
+          vaccineType: d.vaccineType,
+          date: d.date,
+          valid: d.validity.status === 'Valid',
+        })),
+      ),
+      valid_doses: valid,
+      assessed_on: job.assessmentDate,
+    });
+  }
+  return { statuses, notValid };
+}
+
 /**
  * Brings `coverage_person` and `coverage_dose_not_valid` up to date: incremental (the persons in
- * `coverage_dirty`) or full. One transaction per batch; concurrent refreshes skip each other's rows.
+ * `coverage_dirty`) or full (every person with vaccinations or a status, by keyset on the person id,
+ * then whatever was marked meanwhile). One transaction per batch: it takes the batch's dirty marks,
+ * reads, judges and writes, so a crash or a concurrent change never loses a mark; concurrent
+ * refreshes skip each other's rows. With an evaluator the next batches are taken, read and judged on
+ * worker threads while earlier ones wait to commit, strictly in order (see docs/coverage.md).
  */
 export async function refreshCoverage(
   database: Kysely<RegistrySchema>,
@@ -75,107 +141,228 @@ export async function refreshCoverage(
   const db = withCoverageTables(database);
   const assessmentDate = options.assessmentDate ?? new Date().toISOString().slice(0, 10);
   const batchSize = options.batchSize ?? 2000;
-  if (options.full) {
-    await sql`insert into coverage_dirty (person_id) select distinct person_id from vaccination_event
-              on conflict do nothing`.execute(db);
-    // Persons who lost all their vaccinations keep no status.
-    await sql`insert into coverage_dirty (person_id) select person_id from coverage_person
-              on conflict do nothing`.execute(db);
+  let evaluator = options.evaluator;
+  let ownPool: { close(): Promise<void> } | null = null;
+  if (!evaluator && options.threads !== 0) {
+    const work = options.threads
+      ? POOLED_FROM
+      : Number(
+          (
+            await sql<{
+              n: string;
+            }>`select ${options.full ? sql`(select count(*) from person)` : sql`(select count(*) from coverage_dirty)`} as n`.execute(
+              db,
+            )
+          ).rows[0]?.n ?? 0,
+        );
+    if (work >= POOLED_FROM) {
+      // Imported lazily: the worker module imports this one.
+      const { createCoveragePool } = await import('./coverage-worker.js');
+      const pool = createCoveragePool(options.threads ?? availableParallelism());
+      evaluator = pool;
+      ownPool = pool;
+    }
   }
-  let persons = 0;
-  let batches = 0;
-  for (;;) {
-    const done = await db.transaction().execute(async (trx) => {
+  try {
+    const total = { persons: 0, batches: 0 };
+    if (options.full) {
+      let after: string | null = null;
+      await refreshPass(db, assessmentDate, batchSize, evaluator, total, async (trx) => {
+        let query = trx
+          .selectFrom('person as p')
+          .select(['p.id', 'p.birth_date', 'p.gender'])
+          .where((eb) =>
+            eb.or([
+              eb.exists(
+                eb
+                  .selectFrom('vaccination_event as v')
+                  .select(sql.lit(1).as('one'))
+                  .whereRef('v.person_id', '=', 'p.id'),
+              ),
+              eb.exists(
+                eb
+                  .selectFrom('coverage_person as c')
+                  .select(sql.lit(1).as('one'))
+                  .whereRef('c.person_id', '=', 'p.id'),
+              ),
+            ]),
+          )
+          .orderBy('p.id')
+          .limit(batchSize);
+        if (after !== null) query = query.where('p.id', '>', after);
+        const persons = await query.execute();
+        after = persons.at(-1)?.id ?? after;
+        // Marks taken here are this batch's; marks made after this statement stay for the next refresh.
+        if (persons.length > 0) {
+          await trx
+            .deleteFrom('coverage_dirty')
+            .where(
+              'person_id',
+              'in',
+              persons.map((p) => p.id),
+            )
+            .execute();
+        }
+        return { ids: persons.map((p) => p.id), persons, last: persons.length < batchSize };
+      });
+    }
+    // Incremental (and, after a full pass, what was marked while it ran, or marks of vanished persons).
+    await refreshPass(db, assessmentDate, batchSize, evaluator, total, async (trx) => {
       const taken = await sql<{ person_id: string }>`
         delete from coverage_dirty where person_id in (
           select person_id from coverage_dirty order by person_id limit ${batchSize} for update skip locked)
         returning person_id`.execute(trx);
-      const ids = taken.rows.map((r) => r.person_id);
-      if (ids.length === 0) return 0;
-      const people = await trx
-        .selectFrom('person')
-        .select(['id', 'birth_date', 'gender'])
-        .where('id', 'in', ids)
-        .execute();
-      const doses = await trx
-        .selectFrom('vaccination_event')
-        .select([
-          'id',
-          'person_id',
-          'organisation_ura',
-          'activity_id',
-          'activity_date',
-          'vaccine_type',
-          'vaccination_date',
-        ])
-        .where('person_id', 'in', ids)
-        .orderBy('person_id')
-        .orderBy('vaccination_date')
-        .orderBy('id')
-        .execute();
-      const byPerson = new Map<string, typeof doses>();
-      for (const d of doses) {
-        const list = byPerson.get(d.person_id) ?? [];
-        list.push(d);
-        byPerson.set(d.person_id, list);
+      const ids = taken.rows.map((r) => r.person_id).sort();
+      const persons =
+        ids.length === 0
+          ? []
+          : await trx
+              .selectFrom('person')
+              .select(['id', 'birth_date', 'gender'])
+              .where('id', 'in', ids)
+              .orderBy('id')
+              .execute();
+      return { ids, persons, last: ids.length === 0 };
+    });
+    return { ...total, milliseconds: Math.round(performance.now() - started) };
+  } finally {
+    await ownPool?.close();
+  }
+}
+
+interface Claimed {
+  /** Every person id taken (also those without a person row any more). */
+  ids: string[];
+  persons: CoverageJob['persons'];
+  /** Nothing after this batch. */
+  last: boolean;
+}
+
+/**
+ * One pass of batches. Each batch is one transaction: `claim` (chained, so each claim sees the
+ * previous one's keyset position or locked rows), dose read, judgement (on the evaluator, else
+ * in-process), then — after the previous batch committed — the writes. With an evaluator
+ * threads + 1 batches are in flight (each holding a connection); memory stays bounded by that.
+ */
+async function refreshPass(
+  db: CoverageDb,
+  assessmentDate: IsoDate,
+  batchSize: number,
+  evaluator: CoverageEvaluator | undefined,
+  total: { persons: number; batches: number },
+  claim: (trx: Transaction<RegistrySchema & CoverageTables>) => Promise<Claimed>,
+): Promise<void> {
+  const depth = evaluator ? Math.min(evaluator.threads + 1, 5) : 1;
+  const judge = evaluator
+    ? (job: CoverageJob) => evaluator.judge(job)
+    : (job: CoverageJob) => Promise.resolve(judgeCoverage(job));
+  let claimTail: Promise<unknown> = Promise.resolve();
+  let commitTail: Promise<unknown> = Promise.resolve();
+  let exhausted = false;
+  const inFlight: Promise<number>[] = [];
+  const enqueue = () => {
+    const previousClaim = claimTail;
+    const previousCommit = commitTail;
+    let claimed!: (value: Claimed) => void;
+    let claimFailed!: (reason: unknown) => void;
+    claimTail = new Promise<Claimed>((resolve, reject) => {
+      claimed = resolve;
+      claimFailed = reject;
+    }).then((c) => {
+      if (c.last) exhausted = true;
+    });
+    const batch = db.transaction().execute(async (trx) => {
+      let taken: Claimed;
+      try {
+        await previousClaim;
+        taken = await claim(trx);
+        claimed(taken);
+      } catch (error) {
+        claimFailed(error);
+        throw error;
       }
-      const statuses: { person_id: string; met: number; valid_doses: number; assessed_on: string }[] = [];
-      const notValid: { vaccination_id: string; person_id: string; status: string }[] = [];
-      for (const p of people) {
-        const own = byPerson.get(p.id) ?? [];
-        if (own.length === 0) continue;
-        const assessment = assessSchedule(
-          { birthDate: p.birth_date, gender: p.gender },
-          own.map((d) => ({
-            id: d.id,
-            organisationUra: d.organisation_ura,
-            activityId: d.activity_id,
-            activityDate: d.activity_date,
-            vaccineType: d.vaccine_type,
-            date: d.vaccination_date,
-          })),
-          assessmentDate,
-        );
-        let valid = 0;
-        for (const d of assessment.doses) {
-          if (d.validity.status === 'Valid') valid += 1;
-          else notValid.push({ vaccination_id: d.vaccinationId, person_id: p.id, status: d.validity.status });
-        }
-        statuses.push({
-          person_id: p.id,
-          met: indicatorsMet(
-            p.birth_date,
-            assessment.doses.map((d) => ({
-              vaccineType: d.vaccineType,
-              date: d.date,
-              valid: d.validity.status === 'Valid',
-            })),
-          ),
-          valid_doses: valid,
-          assessed_on: assessmentDate,
-        });
-      }
-      await trx.deleteFrom('coverage_dose_not_valid').where('person_id', 'in', ids).execute();
-      await trx.deleteFrom('coverage_person').where('person_id', 'in', ids).execute();
-      for (let i = 0; i < statuses.length; i += 5000) {
+      if (taken.ids.length === 0) return 0;
+      const judged = await judge({
+        assessmentDate,
+        persons: taken.persons,
+        doses: await readDoses(
+          trx,
+          taken.persons.map((p) => p.id),
+        ),
+      });
+      await previousCommit; // results are written in the order the batches were taken
+      await trx.deleteFrom('coverage_dose_not_valid').where('person_id', 'in', taken.ids).execute();
+      await trx.deleteFrom('coverage_person').where('person_id', 'in', taken.ids).execute();
+      for (let i = 0; i < judged.statuses.length; i += 5000) {
         await trx
           .insertInto('coverage_person')
-          .values(statuses.slice(i, i + 5000))
+          .values(judged.statuses.slice(i, i + 5000))
           .execute();
       }
-      for (let i = 0; i < notValid.length; i += 5000) {
+      for (let i = 0; i < judged.notValid.length; i += 5000) {
         await trx
           .insertInto('coverage_dose_not_valid')
-          .values(notValid.slice(i, i + 5000))
+          .values(judged.notValid.slice(i, i + 5000))
           .execute();
       }
-      return ids.length;
+      return taken.ids.length;
     });
-    if (done === 0) break;
-    persons += done;
-    batches += 1;
+    commitTail = batch.catch(() => undefined);
+    claimTail.catch(() => undefined); // a failed claim fails its batch, which is awaited below
+    batch.catch(() => undefined); // awaited below; later ones fail with it and must not crash the process
+    inFlight.push(batch);
+  };
+  for (;;) {
+    while (inFlight.length < depth && !exhausted) {
+      enqueue();
+    }
+    const next = inFlight.shift();
+    if (!next) break;
+    const done = await next;
+    if (done > 0) {
+      total.persons += done;
+      total.batches += 1;
+    }
+    if (exhausted && inFlight.length === 0) break;
   }
-  return { persons, batches, milliseconds: Math.round(performance.now() - started) };
+}
+
+async function readDoses(
+  trx: Transaction<RegistrySchema & CoverageTables>,
+  ids: string[],
+): Promise<CoverageJob['doses']> {
+  if (ids.length === 0) return [];
+  const rows = await trx
+    .selectFrom('vaccination_event')
+    .select([
+      'id',
+      'person_id',
+      'organisation_ura',
+      'activity_id',
+      'activity_date',
+      'vaccine_type',
+      'vaccination_date',
+    ])
+    .where('person_id', 'in', ids)
+    .orderBy('person_id')
+    .orderBy('vaccination_date')
+    .orderBy('id')
+    .execute();
+  const byPerson = new Map<string, RegistryDose[]>();
+  for (const d of rows) {
+    const dose: RegistryDose = {
+      id: d.id,
+      organisationUra: d.organisation_ura,
+      activityId: d.activity_id,
+      activityDate: d.activity_date,
+      vaccineType: d.vaccine_type,
+      date: d.vaccination_date,
+    };
+    const list = byPerson.get(d.person_id);
+    if (list) list.push(dose);
+    else byPerson.set(d.person_id, [dose]);
+  }
+  return [...byPerson.entries()];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { auditBatcherFor } from '../db/audit-batch.js';
 import { requirePermission } from '../http/policy.js';
 import { z } from 'zod';
 import type { KeyResolver } from '../exchange/signing.js';
@@ -15,6 +16,9 @@ export function registerExchangeRoutes(
   db: Kysely<RegistrySchema>,
   trustedKeys: () => KeyResolver,
 ): void {
+  const audit = auditBatcherFor(db);
+  // Entries already queued are written before the database handle goes away.
+  app.addHook('onClose', () => audit.drain());
   app.post(
     '/api/exchange/messages',
     {
@@ -61,7 +65,9 @@ export function registerExchangeRoutes(
         response: { 200: statusQueryResponseSchema },
       },
     },
-    async (request) => answerStatusQuery(db, trustedKeys(), request.body.request),
+    // Answered only after the read's audit entry is committed (group commit; 503 when it cannot be).
+    async (request) =>
+      answerStatusQuery(db, trustedKeys(), request.body.request, { audit, requestId: request.id }),
   );
 
   app.get(

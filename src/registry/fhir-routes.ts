@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { requirePermission } from '../http/policy.js';
 import type { Kysely } from 'kysely';
-import { appendAudit } from '../db/audit.js';
+import { auditBatcherFor } from '../db/audit-batch.js';
 import type { App } from '../http/app.js';
 import { ProblemError } from '../http/problem.js';
 import { immdsForecast, operationOutcome, type OperationOutcome } from './fhir-forecast.js';
@@ -111,7 +111,8 @@ export function registerFhirRoutes(app: App, db: Kysely<RegistrySchema>): void {
       const forecast = async (request: FastifyRequest, reply: FastifyReply) => {
         const actor = requirePermission(request.actor, 'registry.forecast');
         const result = immdsForecast(request.body);
-        await appendAudit(db, {
+        // Group-committed like the status query: the answer leaves after its entry is durable.
+        await auditBatcherFor(db).append({
           actorId: actor.userId,
           organisationUra: null,
           action: 'fhir.immds-forecast',

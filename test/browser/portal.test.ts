@@ -21,7 +21,7 @@ describe('portal for parents and youth', () => {
   let registry: Session;
 
   beforeAll(async () => {
-    world = await startWorld('rvp-portal-', 60);
+    world = await startWorld('rvp-portal-');
     context = await world.browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
     page = await context.newPage();
     page.on('pageerror', (error) => errors.push(error.message));

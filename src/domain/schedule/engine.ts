@@ -158,12 +158,6 @@ interface DoseEval {
   grace: boolean;
 }
 
-const enum Target {
-  NotSatisfied = 0,
-  Satisfied = 1,
-  Skipped = 2,
-}
-
 interface SeriesForecastState {
   status: SeriesStatus;
   /** Target dose index being forecast, -1 when none. */
@@ -184,8 +178,8 @@ interface SeriesEval {
   readonly series: AntigenSeries;
   readonly recs: readonly Rec[];
   readonly evals: DoseEval[];
-  readonly targets: Uint8Array;
-  readonly satisfiedDay: Float64Array;
+  /** Day each target dose was satisfied on, NaN while not (plain array: typed arrays cost more to allocate per series). */
+  readonly satisfiedDay: number[];
   /** Next target dose index after evaluation (doses.length when all were satisfied or skipped). */
   next: number;
   validCount: number;
@@ -327,6 +321,12 @@ function isRelevant(ctx: Ctx, series: AntigenSeries): boolean {
 // ---------------------------------------------------------------------------------------------
 // LS 4.6 ch. 6: evaluation
 
+function nanArray(n: number): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(Number.NaN);
+  return a;
+}
+
 function newSeriesEval(series: AntigenSeries, recs: readonly Rec[]): SeriesEval {
   const n = series.doses.length;
   return {
@@ -339,8 +339,7 @@ function newSeriesEval(series: AntigenSeries, recs: readonly Rec[]): SeriesEval 
       target: -1,
       grace: false,
     })),
-    targets: new Uint8Array(n),
-    satisfiedDay: new Float64Array(n).fill(Number.NaN),
+    satisfiedDay: nanArray(n),
     next: 0,
     validCount: 0,
     firstValidDay: undefined,
@@ -636,7 +635,6 @@ function evaluateSeries(ctx: Ctx, se: SeriesEval): void {
     while (ti < n) {
       const td = doses[ti];
       if (td && skipTarget(ctx, se, td, 'Evaluation', rec.day, r)) {
-        se.targets[ti] = Target.Skipped;
         ti++;
       } else break;
     }
@@ -650,7 +648,6 @@ function evaluateSeries(ctx: Ctx, se: SeriesEval): void {
     out.target = ti;
     evaluateDose(ctx, se, td, r, out);
     if (out.status === 'Valid') {
-      se.targets[ti] = Target.Satisfied;
       se.satisfiedDay[ti] = rec.day;
       se.validCount++;
       if (se.firstValidDay === undefined) se.firstValidDay = rec.day;
@@ -996,11 +993,19 @@ function combineForecasts(
   };
   if (forecasting.length === 0) return out;
   let earliest: Day;
-  const earliestDates = forecasting.map((se) => se.forecast.earliest ?? DAY_MIN);
-  if (!multipleAntigens) earliest = Math.min(...earliestDates);
-  else if (forecasting.some((se) => se.forecast.priority)) {
+  let minEarliest = Infinity;
+  let maxEarliest = -Infinity;
+  let anyPriority = false;
+  for (const se of forecasting) {
+    const e = se.forecast.earliest ?? DAY_MIN;
+    if (e < minEarliest) minEarliest = e;
+    if (e > maxEarliest) maxEarliest = e;
+    if (se.forecast.priority) anyPriority = true;
+  }
+  if (!multipleAntigens) earliest = minEarliest;
+  else if (anyPriority) {
     // LS 4.6 §9.3: a priority forecast may come first, but not before the group's last dose.
-    earliest = Math.min(...earliestDates);
+    earliest = minEarliest;
     let last = DAY_MIN;
     const antigens = new Set(group?.antigens ?? []);
     for (const rec of ctx.history) {
@@ -1009,7 +1014,7 @@ function combineForecasts(
       if (v?.associations.some((a) => antigens.has(a.antigen))) last = rec.day;
     }
     earliest = Math.max(earliest, last);
-  } else earliest = Math.max(...earliestDates);
+  } else earliest = maxEarliest;
   out.earliest = earliest;
   let rec: Day | undefined;
   let due: Day | undefined;
@@ -1030,14 +1035,27 @@ function combineForecasts(
 }
 
 function toForecast(f: ForecastDays): Forecast {
-  return {
-    earliest: f.earliest === undefined ? null : toIso(f.earliest),
-    recommended: f.recommended === undefined ? null : toIso(f.recommended),
-    pastDue: f.pastDue === undefined ? null : toIso(f.pastDue),
-    latest: f.latest === undefined ? null : toIso(f.latest),
-    ...(f.doseNumber !== undefined ? { doseNumber: f.doseNumber } : {}),
-    recommendedVaccines: f.vaccines,
-  };
+  const earliest = f.earliest === undefined ? null : toIso(f.earliest);
+  const recommended = f.recommended === undefined ? null : toIso(f.recommended);
+  const pastDue = f.pastDue === undefined ? null : toIso(f.pastDue);
+  const latest = f.latest === undefined ? null : toIso(f.latest);
+  // Same key order as before (doseNumber before recommendedVaccines): callers serialise results.
+  return f.doseNumber !== undefined
+    ? { earliest, recommended, pastDue, latest, doseNumber: f.doseNumber, recommendedVaccines: f.vaccines }
+    : { earliest, recommended, pastDue, latest, recommendedVaccines: f.vaccines };
+}
+
+const EMPTY_FORECAST: Forecast = Object.freeze({
+  earliest: null,
+  recommended: null,
+  pastDue: null,
+  latest: null,
+  recommendedVaccines: Object.freeze([]) as readonly string[],
+});
+
+/** A forecast with no dates: fresh, because callers may hold on to (or mutate) its vaccine list. */
+function emptyForecast(): Forecast {
+  return { ...EMPTY_FORECAST, recommendedVaccines: [] };
 }
 
 function activeRank(se: SeriesEval): number {
