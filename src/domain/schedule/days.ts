@@ -34,8 +34,25 @@ function digits(s: string, from: number, to: number): number {
   return n;
 }
 
-/** ISO date of a day number (years 1–9999). */
+/**
+ * ISO date of a day number (years 1–9999). Memoised: every patient's results repeat the same few
+ * thousand dates, and building the string was a visible share of a bulk run. Bounded, so an odd caller
+ * cannot grow it without limit.
+ */
 export function toIso(day: Day): IsoDate {
+  let iso = isoCache.get(day);
+  if (iso === undefined) {
+    if (isoCache.size >= ISO_CACHE_LIMIT) isoCache.clear();
+    iso = formatIso(day);
+    isoCache.set(day, iso);
+  }
+  return iso;
+}
+
+const ISO_CACHE_LIMIT = 100_000;
+const isoCache = new Map<Day, IsoDate>();
+
+function formatIso(day: Day): IsoDate {
   const [y, m, d] = civil(day);
   if (y < 1 || y > 9999) return fromEpochDay(day);
   return `${y < 1000 ? String(y).padStart(4, '0') : y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;

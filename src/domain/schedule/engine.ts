@@ -1045,17 +1045,9 @@ function toForecast(f: ForecastDays): Forecast {
     : { earliest, recommended, pastDue, latest, recommendedVaccines: f.vaccines };
 }
 
-const EMPTY_FORECAST: Forecast = Object.freeze({
-  earliest: null,
-  recommended: null,
-  pastDue: null,
-  latest: null,
-  recommendedVaccines: Object.freeze([]) as readonly string[],
-});
-
-/** A forecast with no dates: fresh, because callers may hold on to (or mutate) its vaccine list. */
+/** A forecast with no dates: a fresh object each time, because callers may hold on to its vaccine list. */
 function emptyForecast(): Forecast {
-  return { ...EMPTY_FORECAST, recommendedVaccines: [] };
+  return { earliest: null, recommended: null, pastDue: null, latest: null, recommendedVaccines: [] };
 }
 
 function activeRank(se: SeriesEval): number {
@@ -1120,69 +1112,80 @@ export function evaluateAndForecast(
     : undefined;
   const results: VaccineGroupResult[] = [];
   const detail = options.detail !== false;
+  const withDoses = options.doses !== false;
   const antigenCache = new Map<string, AntigenOutcome>();
+  // Bulk callers (registry runs, intake feedback, coverage) take detail: false; plain loops and no
+  // per-antigen objects keep that path's allocation (and so its GC share) low.
   for (const group of data.vaccineGroups) {
     if (wanted && !wanted.has(group.name.toLowerCase())) continue;
-    const outcomes = group.antigens.map((a) => {
+    const multiple = group.antigens.length > 1;
+    const outcomes: AntigenOutcome[] = [];
+    const withSeries: AntigenOutcome[] = [];
+    const statuses: SeriesStatus[] = [];
+    const forecasting: SeriesEval[] = [];
+    for (const a of group.antigens) {
       let o = antigenCache.get(a);
       if (!o) {
         o = evaluateAntigen(ctx, a);
         antigenCache.set(a, o);
       }
-      return o;
-    });
-    const multiple = group.antigens.length > 1;
-    const withSeries = outcomes.filter((o) => o.best.length > 0);
-    const status = combineStatus(
-      withSeries.map((o) => o.status),
-      multiple,
-    );
-    const forecasting = withSeries.flatMap((o) =>
-      o.status === 'Not complete' ? o.best.filter((se) => se.forecast.status === 'Not complete') : [],
-    );
-    const forecast =
-      status === 'Not complete' ? combineForecasts(ctx, group, forecasting, multiple) : emptyDays();
+      outcomes.push(o);
+      if (o.best.length === 0) continue;
+      withSeries.push(o);
+      statuses.push(o.status);
+      if (o.status === 'Not complete')
+        for (const se of o.best) if (se.forecast.status === 'Not complete') forecasting.push(se);
+    }
+    const status = combineStatus(statuses, multiple);
     results.push({
       vaccineGroup: group.name,
       seriesStatus: status,
-      doses: options.doses === false ? [] : groupDoses(ctx, withSeries, detail),
-      forecast: toForecast(forecast),
-      antigens: !detail
-        ? []
-        : outcomes.map((o) => ({
-            antigen: o.antigen,
-            series: o.best.map((se) => se.series.name),
-            status: o.status,
-            forecast: toForecast(
-              o.status === 'Not complete'
-                ? combineForecasts(
-                    ctx,
-                    undefined,
-                    o.best.filter((se) => se.forecast.status === 'Not complete'),
-                    false,
-                  )
-                : emptyDays(),
-            ),
-          })),
+      doses: withDoses ? groupDoses(withSeries, detail) : [],
+      forecast:
+        status === 'Not complete'
+          ? toForecast(combineForecasts(ctx, group, forecasting, multiple))
+          : emptyForecast(),
+      antigens: detail ? outcomes.map((o) => antigenResult(ctx, o)) : [],
     });
   }
   return results;
 }
 
-function emptyDays(): ForecastDays {
+function antigenResult(ctx: Ctx, o: AntigenOutcome): AntigenResult {
+  const series: string[] = [];
+  const forecasting: SeriesEval[] = [];
+  for (const se of o.best) {
+    series.push(se.series.name);
+    if (se.forecast.status === 'Not complete') forecasting.push(se);
+  }
   return {
-    earliest: undefined,
-    recommended: undefined,
-    pastDue: undefined,
-    latest: undefined,
-    doseNumber: undefined,
-    vaccines: [],
+    antigen: o.antigen,
+    series,
+    status: o.status,
+    forecast:
+      o.status === 'Not complete'
+        ? toForecast(combineForecasts(ctx, undefined, forecasting, false))
+        : emptyForecast(),
   };
 }
 
-function groupDoses(_ctx: Ctx, outcomes: readonly AntigenOutcome[], detail: boolean): GroupDoseResult[] {
-  // Per input dose: the judgement of each antigen in the group, then one status for the group.
-  const byIndex = new Map<number, { rec: Rec; antigens: AntigenDoseResult[] }>();
+/** One input dose's judgement in a vaccine group, accumulated over the group's antigens. */
+interface DoseEntry {
+  readonly rec: Rec;
+  /** The first antigen judgement of the highest rank (DOSE_STATUS_RANK). */
+  worst: DoseStatus;
+  worstReason: DoseReason | undefined;
+  anyValid: boolean;
+  /** Per-antigen judgements, only with detail. */
+  readonly antigens: AntigenDoseResult[];
+}
+
+type MutableAntigenDose = { -readonly [K in keyof AntigenDoseResult]: AntigenDoseResult[K] };
+
+function groupDoses(outcomes: readonly AntigenOutcome[], detail: boolean): GroupDoseResult[] {
+  // Per input dose (indexed by its input position): the judgement of each antigen in the group, then one
+  // status for the group.
+  const byIndex: (DoseEntry | undefined)[] = [];
   for (const o of outcomes) {
     // With several best series (series groups), a dose counts where it is valid; otherwise the active series speaks.
     const ordered = o.best.length > 1 ? [...o.best].sort((a, b) => activeRank(a) - activeRank(b)) : o.best;
@@ -1202,40 +1205,44 @@ function groupDoses(_ctx: Ctx, outcomes: readonly AntigenOutcome[], detail: bool
       }
       const e = se.evals[k];
       if (!e) continue;
-      let entry = byIndex.get(rec.index);
+      let entry = byIndex[rec.index];
       if (!entry) {
-        entry = { rec, antigens: [] };
-        byIndex.set(rec.index, entry);
+        entry = { rec, worst: e.status, worstReason: e.reason, anyValid: false, antigens: [] };
+        while (byIndex.length < rec.index) byIndex.push(undefined);
+        byIndex[rec.index] = entry;
+      } else if (DOSE_STATUS_RANK[e.status] > DOSE_STATUS_RANK[entry.worst]) {
+        entry.worst = e.status;
+        entry.worstReason = e.reason;
       }
-      const target = se.series.doses[e.target]?.doseNumber;
-      const item: AntigenDoseResult = {
-        antigen: o.antigen,
-        series: se.series.name,
-        status: e.status,
-        ...(target !== undefined ? { targetDose: target } : {}),
-        ...(e.reason !== undefined ? { reason: e.reason } : {}),
-        ...(e.reasons !== undefined && e.reasons.length > 1 ? { reasons: [...e.reasons] } : {}),
-        ...(e.grace ? { grace: true } : {}),
-      };
-      entry.antigens.push(item);
+      if (e.status === 'Valid') entry.anyValid = true;
+      if (detail) {
+        const target = se.series.doses[e.target]?.doseNumber;
+        // Built key by key in the order the results have always had (callers serialise them).
+        const item: MutableAntigenDose = { antigen: o.antigen, series: se.series.name, status: e.status };
+        if (target !== undefined) item.targetDose = target;
+        if (e.reason !== undefined) item.reason = e.reason;
+        if (e.reasons !== undefined && e.reasons.length > 1) item.reasons = [...e.reasons];
+        if (e.grace) item.grace = true;
+        entry.antigens.push(item);
+      }
     }
   }
-  const entries = [...byIndex.values()].sort((a, b) => a.rec.index - b.rec.index);
-  return entries.map(({ rec, antigens }) => {
-    let worst = antigens[0];
-    for (const a of antigens)
-      if (worst && DOSE_STATUS_RANK[a.status] > DOSE_STATUS_RANK[worst.status]) worst = a;
+  const out: GroupDoseResult[] = [];
+  for (const entry of byIndex) {
+    if (!entry) continue;
+    const { rec } = entry;
     // A dose that counts for one antigen and is merely extra for another (Tdap after pertussis is done) counts.
-    if (worst?.status === 'Extraneous') worst = antigens.find((a) => a.status === 'Valid') ?? worst;
-    return {
-      index: rec.index,
-      date: toIso(rec.day),
-      code: rec.code,
-      status: worst?.status ?? 'Valid',
-      ...(worst?.reason !== undefined && worst.status !== 'Valid' ? { reason: worst.reason } : {}),
-      antigens: detail ? antigens : [],
-    };
-  });
+    const status: DoseStatus = entry.worst === 'Extraneous' && entry.anyValid ? 'Valid' : entry.worst;
+    const reason = status !== 'Valid' ? entry.worstReason : undefined;
+    const date = toIso(rec.day);
+    const antigens = detail ? entry.antigens : [];
+    out.push(
+      reason !== undefined
+        ? { index: rec.index, date, code: rec.code, status, reason, antigens }
+        : { index: rec.index, date, code: rec.code, status, antigens },
+    );
+  }
+  return out;
 }
 
 export interface SeriesExplanation {
