@@ -207,23 +207,34 @@ export async function refreshCoverage(
       });
     }
     // Incremental (and, after a full pass, what was marked while it ran, or marks of vanished persons).
-    await refreshPass(db, assessmentDate, batchSize, evaluator, total, async (trx) => {
-      const taken = await sql<{ person_id: string }>`
-        delete from coverage_dirty where person_id in (
-          select person_id from coverage_dirty order by person_id limit ${batchSize} for update skip locked)
-        returning person_id`.execute(trx);
-      const ids = taken.rows.map((r) => r.person_id).sort();
-      const persons =
-        ids.length === 0
-          ? []
-          : await trx
-              .selectFrom('person')
-              .select(['id', 'birth_date', 'gender'])
-              .where('id', 'in', ids)
-              .orderBy('id')
-              .execute();
-      return { ids, persons, last: ids.length === 0 };
-    });
+    // Claims move by keyset through coverage_dirty: from its start every claim would first step over
+    // the index entries of the rows the earlier batches deleted. Marks made behind the cursor while a
+    // pass runs are taken by the next pass; the refresh ends with a pass that finds nothing.
+    for (;;) {
+      let after: string | null = null;
+      const before = total.persons;
+      await refreshPass(db, assessmentDate, batchSize, evaluator, total, async (trx) => {
+        const taken = await sql<{ person_id: string }>`
+          delete from coverage_dirty where person_id in (
+            select person_id from coverage_dirty
+            where ${after === null ? sql`true` : sql`person_id > ${after}::uuid`}
+            order by person_id limit ${batchSize} for update skip locked)
+          returning person_id`.execute(trx);
+        const ids = taken.rows.map((r) => r.person_id).sort();
+        after = ids.at(-1) ?? after;
+        const persons =
+          ids.length === 0
+            ? []
+            : await trx
+                .selectFrom('person')
+                .select(['id', 'birth_date', 'gender'])
+                .where('id', 'in', ids)
+                .orderBy('id')
+                .execute();
+        return { ids, persons, last: ids.length === 0 };
+      });
+      if (total.persons === before) break;
+    }
     return { ...total, milliseconds: Math.round(performance.now() - started) };
   } finally {
     await ownPool?.close();
@@ -421,7 +432,7 @@ export interface CoverageResult {
   milliseconds: number;
 }
 
-interface Aggregate {
+export interface Aggregate {
   municipality: string | null;
   year: number;
   female: boolean;
@@ -456,36 +467,7 @@ export async function computeCoverage(
   const years = [...new Set([...cohortsOf.values()].flat())].sort();
   const ref = options.referenceDate;
 
-  const bitCounts = COVERAGE_INDICATORS.map(
-    (i) => sql`count(*) filter (where coalesce(s.met, 0) & ${sql.lit(1 << i.bit)} <> 0)::int`,
-  );
-  const rows =
-    years.length === 0
-      ? []
-      : (
-          await sql<{
-            municipality_code: string | null;
-            year: number;
-            female: boolean;
-            population: number;
-            met: number[];
-          }>`
-            select p.municipality_code, extract(year from p.birth_date)::int as year, (p.gender = '2') as female,
-                   count(*)::int as population, array[${sql.join(bitCounts)}] as met
-            from person p left join coverage_person s on s.person_id = p.id
-            where p.birth_date >= ${`${years[0]}-01-01`}::date and p.birth_date < ${`${years[years.length - 1]! + 1}-01-01`}::date
-              and extract(year from p.birth_date)::int = any(${years}::int[])
-              and (p.deceased_on is null or p.deceased_on > ${ref}::date)
-              and (p.emigrated_on is null or p.emigrated_on > ${ref}::date)
-            group by 1, 2, 3`.execute(db)
-        ).rows;
-  const aggregates: Aggregate[] = rows.map((r) => ({
-    municipality: r.municipality_code,
-    year: Number(r.year),
-    female: Boolean(r.female),
-    population: Number(r.population),
-    met: r.met.map(Number),
-  }));
+  const aggregates = await coverageAggregates(database, years, options.referenceDate);
 
   const municipalities = await db
     .selectFrom('municipality')
@@ -652,6 +634,48 @@ export async function computeCoverage(
     cells: visible,
     milliseconds: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * The report's one pass over the population: persons of the given birth years present on the
+ * reference date, joined to their indicators met, counted per municipality, birth year and sex.
+ * Its time grows with the persons of those years; the rest of `computeCoverage` does not.
+ */
+export async function coverageAggregates(
+  database: Kysely<RegistrySchema>,
+  cohortYears: readonly number[],
+  referenceDate: IsoDate,
+): Promise<Aggregate[]> {
+  const years = [...new Set(cohortYears)].sort();
+  if (years.length === 0) return [];
+  const ref = referenceDate;
+  const bitCounts = COVERAGE_INDICATORS.map(
+    (i) => sql`count(*) filter (where coalesce(s.met, 0) & ${sql.lit(1 << i.bit)} <> 0)::int`,
+  );
+  const rows = (
+    await sql<{
+      municipality_code: string | null;
+      year: number;
+      female: boolean;
+      population: number;
+      met: number[];
+    }>`
+      select p.municipality_code, extract(year from p.birth_date)::int as year, (p.gender = '2') as female,
+             count(*)::int as population, array[${sql.join(bitCounts)}] as met
+      from person p left join coverage_person s on s.person_id = p.id
+      where p.birth_date >= ${`${years[0]}-01-01`}::date and p.birth_date < ${`${years[years.length - 1]! + 1}-01-01`}::date
+        and extract(year from p.birth_date)::int = any(${years}::int[])
+        and (p.deceased_on is null or p.deceased_on > ${ref}::date)
+        and (p.emigrated_on is null or p.emigrated_on > ${ref}::date)
+      group by 1, 2, 3`.execute(database)
+  ).rows;
+  return rows.map((r) => ({
+    municipality: r.municipality_code,
+    year: Number(r.year),
+    female: Boolean(r.female),
+    population: Number(r.population),
+    met: r.met.map(Number),
+  }));
 }
 
 const CSV_COLUMNS: (keyof CoverageCell)[] = [
