@@ -52,7 +52,11 @@ export function registerExchangeRoutes(
         },
       },
     },
-    async (request) => ({ results: await receiveMessages(db, trustedKeys(), request.body.messages) }),
+    async (request) => ({
+      results: await receiveMessages(db, trustedKeys(), request.body.messages, {
+        onGroupStored: (messages) => request.log.debug({ messages }, 'intake group stored'),
+      }),
+    }),
   );
 
   app.post(

@@ -28,7 +28,12 @@ export async function receiveMessages(
   db: Kysely<RegistrySchema>,
   keys: KeyResolver,
   messages: string[],
-  options: { setBased?: boolean; onFallback?: (error: unknown) => void } = {},
+  options: {
+    setBased?: boolean;
+    onFallback?: (error: unknown) => void;
+    /** After each group's commit: progress for the log (operators; the fault tests wait for it). */
+    onGroupStored?: (messages: number) => void;
+  } = {},
 ): Promise<IntakeResult[]> {
   const checked = await Promise.all(messages.map((jws) => check(keys, jws)));
   const results: IntakeResult[] = new Array<IntakeResult>(messages.length);
@@ -84,6 +89,7 @@ export async function receiveMessages(
           : (done ?? (await db.transaction().execute((trx) => store(trx, message))));
       results[index] = { index, ...outcome };
     }
+    options.onGroupStored?.(members.length);
   }
   return results;
 }

@@ -84,12 +84,14 @@ describe.each(BACKENDS)('faults on %s: the registry dies mid-batch', (backend) =
   let jwksUrl = '';
   let registry: ChildProcess | undefined;
   let registryPort = 0;
+  /** Resolves when the running registry has committed its first group of a delivery. */
+  let groupStored: Promise<void> = Promise.resolve();
 
   /** `rvp serve registry` in its own process, as in production. */
   const startRegistry = async (): Promise<void> => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'debug', // the kill below waits for the log line of the first stored group
       DOSSIER_JWKS_URL: jwksUrl,
       RVP_DATA_DIR: dataDir,
       REGISTRY_PORT: String(registryPort),
@@ -101,7 +103,12 @@ describe.each(BACKENDS)('faults on %s: the registry dies mid-batch', (backend) =
       { cwd: ROOT, env },
     );
     let out = '';
-    registry.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    groupStored = new Promise((resolve) => {
+      registry!.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('"msg":"intake group stored"')) resolve();
+      });
+    });
     const deadline = Date.now() + 60_000;
     while (!/registry: http:\/\/[^:]+:(\d+)/.test(out)) {
       if (Date.now() > deadline) throw new Error(`registry did not start: ${out}`);
@@ -144,12 +151,13 @@ describe.each(BACKENDS)('faults on %s: the registry dies mid-batch', (backend) =
       today: () => '2026-11-23',
       backoffMs: () => 0,
       batchSize: N,
-      // The first delivery: the registry process is killed (SIGKILL) while it works through the batch.
+      // The first delivery: the registry process is killed (SIGKILL) as soon as it has committed the
+      // first group of the batch, before it could answer.
       fetch: async (input, init) => {
         const pending = fetch(input, init);
         if (!killed) {
           killed = true;
-          setTimeout(() => registry!.kill('SIGKILL'), 250);
+          void groupStored.then(() => registry!.kill('SIGKILL'));
         }
         return pending;
       },
@@ -216,9 +224,17 @@ describe('faults on postgres: the registry database drops its connections mid-ba
       const keys = remoteKeys(
         `http://127.0.0.1:${(dossier.server.address() as AddressInfo).port}/.well-known/jwks.json`,
       );
+      // The registry's log says when a group of the batch is committed: that is when the cut comes.
+      let firstGroupStored: () => void = () => undefined;
+      const groupStored = new Promise<void>((resolve) => (firstGroupStored = resolve));
       const registry = await createRegistryApp({
         database: registryDb.database,
-        logLevel: 'silent',
+        logLevel: 'debug',
+        logStream: {
+          write: (line: string) => {
+            if (line.includes('"msg":"intake group stored"')) firstGroupStored();
+          },
+        },
         trustedKeys: () => keys,
       });
       await registry.listen({ host: '127.0.0.1', port: 0 });
@@ -230,22 +246,19 @@ describe('faults on postgres: the registry database drops its connections mid-ba
         const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
         await admin.connect();
         try {
-          for (let i = 0; i < 2000 && cutAt < 0; i++) {
-            const seen = await registryDb.database.db
-              .selectFrom('received_activity')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .executeTakeFirstOrThrow();
-            if (Number(seen.n) >= 20) {
-              cutAt = Number(seen.n);
-              await admin.query(
-                'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-                [database],
-              );
-            } else await new Promise((resolve) => setTimeout(resolve, 5));
-          }
+          await groupStored;
+          await admin.query(
+            'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+            [database],
+          );
         } finally {
           await admin.end();
         }
+        const seen = await registryDb.database.db
+          .selectFrom('received_activity')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        cutAt = Number(seen.n);
       };
       let cutting: Promise<void> | undefined;
       const sender = new ExchangeSender({
