@@ -40,17 +40,23 @@ function digits(s: string, from: number, to: number): number {
  * cannot grow it without limit.
  */
 export function toIso(day: Day): IsoDate {
-  let iso = isoCache.get(day);
-  if (iso === undefined) {
-    if (isoCache.size >= ISO_CACHE_LIMIT) isoCache.clear();
-    iso = formatIso(day);
-    isoCache.set(day, iso);
+  const i = day - ISO_CACHE_FROM;
+  if (i >= 0 && i < ISO_CACHE_SIZE) {
+    let iso = isoCache[i];
+    if (iso === undefined) {
+      iso = formatIso(day);
+      isoCache[i] = iso;
+    }
+    return iso;
   }
-  return iso;
+  return formatIso(day);
 }
 
-const ISO_CACHE_LIMIT = 100_000;
-const isoCache = new Map<Day, IsoDate>();
+// 1900-01-01 up to (not including) 2150-01-01: every date a patient can have; a flat array is the
+// cheapest lookup. Other days are formatted each time.
+const ISO_CACHE_FROM: Day = -25567;
+const ISO_CACHE_SIZE = 91_311;
+const isoCache: (IsoDate | undefined)[] = new Array<IsoDate | undefined>(ISO_CACHE_SIZE);
 
 function formatIso(day: Day): IsoDate {
   const [y, m, d] = civil(day);
@@ -121,6 +127,16 @@ function readDuration(trimmed: string): Duration {
 
 /** Year, month (1-12), day from a day number (Hinnant's civil_from_days; integers only). */
 function civil(day: Day): [number, number, number] {
+  civilInto(day);
+  return [cy, cm, cd];
+}
+
+// civilInto's results: date arithmetic runs millions of times in a bulk run, so no array per call.
+let cy = 0;
+let cm = 0;
+let cd = 0;
+
+function civilInto(day: Day): void {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -131,7 +147,9 @@ function civil(day: Day): [number, number, number] {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+  cy = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  cm = m;
+  cd = d;
 }
 
 /** Day number of a year/month/day; the day may run past the month's end (it then rolls over). */
@@ -153,7 +171,10 @@ function monthLength(year: number, month: number): number {
 /** Adds calendar months. LS 4.6 §3 (date rules): a day missing in the target month moves to the 1st of the next month. */
 export function addMonthsToDay(day: Day, months: number): Day {
   if (months === 0) return day;
-  const [y, m, d] = civil(day);
+  civilInto(day);
+  const y = cy;
+  const m = cm;
+  const d = cd;
   const index = y * 12 + (m - 1) + months;
   const ty = Math.floor(index / 12);
   const tm = index - ty * 12 + 1;
@@ -166,7 +187,8 @@ export function addMonthsToDay(day: Day, months: number): Day {
 export function addDuration(day: Day, duration: Duration): Day {
   if (duration.calendarYear) {
     const years = Math.trunc(duration.months / 12);
-    const start = fromCivil(civil(day)[0] + years, 1, 1);
+    civilInto(day);
+    const start = fromCivil(cy + years, 1, 1);
     return addMonthsToDay(start, duration.months - 12 * years) + duration.days;
   }
   return addMonthsToDay(day, duration.months) + duration.days;

@@ -144,7 +144,7 @@ interface Ctx {
   readonly history: readonly Rec[];
   /** Antigen administered records per antigen (LS 4.6 §4.2), built in one pass. */
   readonly byAntigen: ReadonlyMap<string, readonly Rec[]>;
-  /** Birth date + duration, memoised per patient (durations are interned). */
+  /** Birth date + duration, memoised per birth date and shared by every patient born that day (durations are interned). */
   readonly ages: Map<Duration, Day>;
 }
 
@@ -233,6 +233,26 @@ function maxDay(a: Day | undefined, b: Day | undefined): Day | undefined {
 // ---------------------------------------------------------------------------------------------
 // LS 4.6 ch. 4: gather data and organise the immunisation history
 
+/**
+ * Ages (birth date + duration) per birth date, shared across patients: a national run meets each birth
+ * date hundreds of times. Pure arithmetic, so sharing cannot change an answer; bounded (about 50 kB per
+ * birth date at most), cleared when full.
+ */
+const agesByBirthDate = new Map<Day, Map<Duration, Day>>();
+const AGES_CACHE_LIMIT = 8192;
+
+function agesOf(dob: Day): Map<Duration, Day> {
+  let ages = agesByBirthDate.get(dob);
+  if (!ages) {
+    if (agesByBirthDate.size >= AGES_CACHE_LIMIT) agesByBirthDate.clear();
+    ages = new Map();
+    agesByBirthDate.set(dob, ages);
+  }
+  return ages;
+}
+
+const NO_OBSERVATIONS: ReadonlySet<string> = new Set();
+
 function buildContext(
   data: ScheduleData,
   patient: PatientInput,
@@ -240,36 +260,40 @@ function buildContext(
   assessmentDate: IsoDate,
 ): Ctx {
   const dob = toDay(patient.birthDate);
-  const recs: { index: number; day: Day; code: string; mvx: string | undefined }[] = [];
-  doses.forEach((d, index) => {
+  const history: Rec[] = [];
+  let sorted = true;
+  for (let index = 0; index < doses.length; index++) {
+    const d = doses[index];
+    if (!d) continue;
     const raw = d.cvx ?? d.vaccineCode;
-    if (raw === undefined || raw.trim() === '') return;
+    if (raw === undefined) continue;
     const code = raw.trim();
-    recs.push({
+    if (code === '') continue;
+    const day = toDay(d.date);
+    const last = history[history.length - 1];
+    if (last && last.day > day) sorted = false;
+    history.push({
       index,
-      day: toDay(d.date),
-      code: /^\d$/.test(code) ? `0${code}` : code,
+      pos: 0,
+      day,
+      code: code.length === 1 && code >= '0' && code <= '9' ? `0${code}` : code,
       mvx: d.mvx?.trim() || undefined,
     });
-  });
-  recs.sort((a, b) => a.day - b.day || a.index - b.index);
-  const history: Rec[] = recs.map((r, pos) => ({
-    index: r.index,
-    pos,
-    day: r.day,
-    code: r.code,
-    mvx: r.mvx,
-  }));
+  }
+  // Registry callers pass doses in date order already; sort (by date, then input order) only when not.
+  if (!sorted) history.sort((a, b) => a.day - b.day || a.index - b.index);
+  for (let pos = 0; pos < history.length; pos++) (history[pos] as { pos: number }).pos = pos;
+  const observations = patient.observations;
   return {
     data,
     dob,
     gender: normaliseGender(patient.gender),
     assess: toDay(assessmentDate),
-    observations: new Set(patient.observations ?? []),
+    observations: observations && observations.length > 0 ? new Set(observations) : NO_OBSERVATIONS,
     birthCountry: patient.birthCountry,
     history,
     byAntigen: organise(data, dob, history),
-    ages: new Map(),
+    ages: agesOf(dob),
   };
 }
 
@@ -327,18 +351,19 @@ function nanArray(n: number): number[] {
   return a;
 }
 
+function newEvals(n: number): DoseEval[] {
+  const evals: DoseEval[] = [];
+  for (let i = 0; i < n; i++)
+    evals.push({ status: 'Not Valid', reason: undefined, reasons: undefined, target: -1, grace: false });
+  return evals;
+}
+
 function newSeriesEval(series: AntigenSeries, recs: readonly Rec[]): SeriesEval {
   const n = series.doses.length;
   return {
     series,
     recs,
-    evals: recs.map(() => ({
-      status: 'Not Valid',
-      reason: undefined,
-      reasons: undefined,
-      target: -1,
-      grace: false,
-    })),
+    evals: newEvals(recs.length),
     satisfiedDay: nanArray(n),
     next: 0,
     validCount: 0,
@@ -725,7 +750,9 @@ function forecastSeries(ctx: Ctx, se: SeriesEval, immune: boolean): void {
     // For series selection (LS 4.6 §8.5, SELECTB-12): earliest date plus the longest minimum interval still to come.
     let finish = earliest;
     for (let j = ti + 1; j < n; j++) {
-      for (const rule of doses[j]?.intervals ?? []) {
+      const later = doses[j];
+      if (!later) continue;
+      for (const rule of later.intervals) {
         if (rule.minInt && applies(rule, assess))
           finish = Math.max(finish, addDuration(earliest, rule.minInt));
       }
@@ -777,7 +804,19 @@ function forecastDates(ctx: Ctx, se: SeriesEval, td: SeriesDose, f: SeriesForeca
   f.pastDue = unadjustedPastDue === undefined ? undefined : Math.max(earliest, unadjustedPastDue);
   f.latest = maxAge === undefined ? undefined : maxAge - 1;
   f.priority = priority;
-  f.vaccines = td.preferable.filter((v) => v.forecast).map((v) => v.code);
+  f.vaccines = forecastVaccines(td);
+}
+
+/** Per target dose, its forecast vaccine codes (read-only once made: combineForecasts copies them). */
+const forecastVaccinesOf = new WeakMap<SeriesDose, string[]>();
+
+function forecastVaccines(td: SeriesDose): string[] {
+  let codes = forecastVaccinesOf.get(td);
+  if (!codes) {
+    codes = td.preferable.filter((v) => v.forecast).map((v) => v.code);
+    forecastVaccinesOf.set(td, codes);
+  }
+  return codes;
 }
 
 /** Latest end of a live-virus conflict window that a dose of this target dose's vaccines would fall in (LS 4.6 §7.5). */
@@ -918,21 +957,30 @@ function scoreNoValidDoses(ctx: Ctx, pool: readonly SeriesEval[]): number[] {
 
 /** LS 4.6 §8.8: prioritised series of each series group, kept unless an equivalent group covers it. */
 function bestSeries(ctx: Ctx, evals: readonly SeriesEval[]): SeriesEval[] {
-  const groups = new Map<string, SeriesEval[]>();
+  // Arrays rather than maps: an antigen has a handful of relevant series in one or two groups.
+  const groupNames: string[] = [];
+  const groups: SeriesEval[][] = [];
   for (const se of evals) {
-    const list = groups.get(se.series.seriesGroup);
-    if (list) list.push(se);
-    else groups.set(se.series.seriesGroup, [se]);
+    const i = groupNames.indexOf(se.series.seriesGroup);
+    if (i >= 0) groups[i]?.push(se);
+    else {
+      groupNames.push(se.series.seriesGroup);
+      groups.push([se]);
+    }
   }
-  const prioritised = new Map<string, SeriesEval>();
-  for (const [g, list] of groups) {
-    const p = prioritise(ctx, list);
-    if (p) prioritised.set(g, p);
+  const prioritisedNames: string[] = [];
+  const prioritised: SeriesEval[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const p = prioritise(ctx, groups[i] ?? []);
+    if (p) {
+      prioritisedNames.push(groupNames[i] ?? '');
+      prioritised.push(p);
+    }
   }
   const best: SeriesEval[] = [];
-  for (const p of prioritised.values()) {
+  for (const p of prioritised) {
     const eqName = p.series.equivalentSeriesGroups;
-    const eq = eqName !== undefined ? prioritised.get(eqName) : undefined;
+    const eq = eqName !== undefined ? prioritised[prioritisedNames.indexOf(eqName)] : undefined;
     const eqComplete = eq !== undefined && isComplete(eq);
     if (
       isComplete(p) ||
@@ -1071,10 +1119,116 @@ interface AntigenOutcome {
   readonly status: SeriesStatus;
 }
 
-function evaluateAntigen(ctx: Ctx, antigen: string): AntigenOutcome {
+/**
+ * Antigens whose series and immunity data are identical apart from names (RVP: diphtheria and tetanus;
+ * measles, mumps and rubella) get the same key, per schedule. With the same antigen records their
+ * evaluation is the same, so one patient's evaluation is done once and the twin gets a copy under its own
+ * series names. The schedule data is never modified after it is built (model.ts), so the keys hold.
+ */
+const shapeKeysBySchedule = new WeakMap<ScheduleData, ReadonlyMap<string, number>>();
+
+/** A small number per distinct shape: the canonical texts are long, and comparing them per patient cost more than it saved. */
+function shapeKey(data: ScheduleData, antigen: string): number | undefined {
+  let keys = shapeKeysBySchedule.get(data);
+  if (!keys) {
+    const ids = new Map<string, number>();
+    const m = new Map<string, number>();
+    for (const [name, a] of data.antigens) {
+      const text = canonical(a.series, 1) + canonical(a.immunityByBirthDate, 0);
+      let id = ids.get(text);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(text, id);
+      }
+      m.set(name, id);
+    }
+    keys = m;
+    shapeKeysBySchedule.set(data, keys);
+  }
+  return keys.get(antigen);
+}
+
+/** Fields of a series that only name it; everything else takes part in the evaluation. */
+const NAMING_FIELDS = new Set(['name', 'antigen', 'vaccineGroup', 'source']);
+
+/** A deterministic text of a data value; `seriesDepth` 1 = an array of series, whose naming fields are left out. */
+function canonical(value: unknown, seriesDepth: number): string {
+  if (value === undefined) return 'u';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value instanceof Set)
+    return `S[${[...(value as Set<unknown>)]
+      .map((x) => canonical(x, -1))
+      .sort()
+      .join(',')}]`;
+  if (value instanceof Map)
+    return `M[${[...(value as Map<unknown, unknown>)]
+      .map(([k, x]) => `${canonical(k, -1)}:${canonical(x, -1)}`)
+      .sort()
+      .join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((x) => canonical(x, seriesDepth === 1 ? 0 : -1)).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .filter((k) => !(seriesDepth === 0 && NAMING_FIELDS.has(k)))
+    .map((k) => `${k}:${canonical(o[k], -1)}`)
+    .join(',')}}`;
+}
+
+let shareTwins = true;
+
+/**
+ * @internal For tests (test/domain/schedule/engine-fast-path.test.ts): evaluateAndForecast with every
+ * antigen evaluated on its own, the reference the twin sharing must equal.
+ */
+export function evaluateAndForecastUnshared(
+  ...args: Parameters<typeof evaluateAndForecast>
+): VaccineGroupResult[] {
+  shareTwins = false;
+  try {
+    return evaluateAndForecast(...args);
+  } finally {
+    shareTwins = true;
+  }
+}
+
+interface Twin {
+  readonly recs: readonly Rec[];
+  readonly series: readonly AntigenSeries[];
+  readonly outcome: AntigenOutcome;
+}
+
+function sameRecords(a: readonly Rec[], b: readonly Rec[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function evaluateAntigen(ctx: Ctx, antigen: string, twins: Map<number, Twin>): AntigenOutcome {
   const data = ctx.data.antigens.get(antigen);
   if (!data) return { antigen, best: [], status: 'Not Recommended' };
   const recs = antigenRecords(ctx, antigen);
+  const key = shareTwins ? shapeKey(ctx.data, antigen) : undefined;
+  const twin = key === undefined ? undefined : twins.get(key);
+  if (twin && sameRecords(twin.recs, recs)) {
+    const best = twin.outcome.best.map((se) => {
+      const series = data.series[twin.series.indexOf(se.series)];
+      return series ? { ...se, series } : se;
+    });
+    return { antigen, best, status: twin.outcome.status };
+  }
+  const outcome = evaluateAntigenFully(ctx, antigen, data, recs);
+  if (key !== undefined && !twin) twins.set(key, { recs, series: data.series, outcome });
+  return outcome;
+}
+
+function evaluateAntigenFully(
+  ctx: Ctx,
+  antigen: string,
+  data: AntigenData,
+  recs: readonly Rec[],
+): AntigenOutcome {
   const immune = isImmune(ctx, data);
   const evals: SeriesEval[] = [];
   for (const series of data.series) {
@@ -1114,6 +1268,7 @@ export function evaluateAndForecast(
   const detail = options.detail !== false;
   const withDoses = options.doses !== false;
   const antigenCache = new Map<string, AntigenOutcome>();
+  const twins = new Map<number, Twin>();
   // Bulk callers (registry runs, intake feedback, coverage) take detail: false; plain loops and no
   // per-antigen objects keep that path's allocation (and so its GC share) low.
   for (const group of data.vaccineGroups) {
@@ -1126,7 +1281,7 @@ export function evaluateAndForecast(
     for (const a of group.antigens) {
       let o = antigenCache.get(a);
       if (!o) {
-        o = evaluateAntigen(ctx, a);
+        o = evaluateAntigen(ctx, a, twins);
         antigenCache.set(a, o);
       }
       outcomes.push(o);
