@@ -6,14 +6,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
-  hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
@@ -23,7 +17,13 @@ import { pino, type DestinationStream } from 'pino';
 import { z } from 'zod';
 import { loggerOptions } from './logger.js';
 import type { SignInCheck } from './passwords.js';
-import { ProblemError, problemType, type FieldError, type Problem } from './problem.js';
+import { ProblemError, problemType, type Problem } from './problem.js';
+import {
+  rateLimitProblem,
+  refuseNulCharacters,
+  sendErrorProblem,
+  sendNotFoundProblem,
+} from './problem-responses.js';
 import { SESSION_COOKIE, SessionSigner, type Actor } from './session.js';
 
 declare module 'fastify' {
@@ -109,34 +109,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     reply.header('x-request-id', request.id);
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error, request);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.code(problem.status).type('application/problem+json').send(problem);
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const problem: Problem = {
-      type: problemType('not-found'),
-      title: 'Niet gevonden',
-      status: 404,
-      detail: `Geen route voor ${request.method} ${request.url.split('?')[0]}`,
-      requestId: request.id,
-    };
-    return reply.code(404).type('application/problem+json').send(problem);
-  });
+  app.setErrorHandler(sendErrorProblem);
+  app.addHook('preValidation', refuseNulCharacters);
+  app.setNotFoundHandler(sendNotFoundProblem);
 
   await app.register(fastifyCookie);
   // Per client address; generous for the API, strict for sign-in (per-route config above).
   await app.register(fastifyRateLimit, {
     max: Number(process.env.RVP_RATE_LIMIT_PER_MINUTE ?? 1200),
     timeWindow: '1 minute',
-    errorResponseBuilder: (_request, context) =>
-      new ProblemError(
-        429,
-        'rate-limit',
-        'Te veel verzoeken',
-        `Probeer het over ${Math.ceil(context.ttl / 1000)} seconden opnieuw.`,
-      ),
+    errorResponseBuilder: rateLimitProblem,
   });
   await app.register(fastifySwagger, {
     openapi: {
@@ -276,42 +258,4 @@ export async function createApp(options: AppOptions): Promise<App> {
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-}
-
-function toProblem(error: FastifyError, request: FastifyRequest): Problem {
-  const base = { requestId: request.id, instance: request.url.split('?')[0] };
-  if (error instanceof ProblemError) return { ...error.toProblem(), ...base };
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    const errors: FieldError[] = error.validation.map((v) => {
-      const issue = (v.params as { issue?: { code?: string; path?: PropertyKey[] } }).issue;
-      const where = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
-      return {
-        field: [error.validationContext ?? 'request', ...where].join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]'),
-        rule: issue?.code ?? v.keyword,
-        message: v.message ?? 'ongeldig',
-      };
-    });
-    return {
-      type: problemType('validation'),
-      title: 'Ongeldige invoer',
-      status: 400,
-      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-      errors,
-      ...base,
-    };
-  }
-  const status =
-    error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-  if (status === 500) {
-    return { type: problemType('internal'), title: 'Interne fout', status, ...base };
-  }
-  // Fastify's own errors: malformed JSON, unsupported media type, body too large …
-  return {
-    type: problemType(error.code ? error.code.toLowerCase().replace(/_/g, '-') : 'bad-request'),
-    title: 'Ongeldig verzoek',
-    status,
-    detail: error.message,
-    errors: [{ field: 'body', rule: error.code ?? 'bad-request', message: error.message }],
-    ...base,
-  };
 }

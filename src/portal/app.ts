@@ -14,9 +14,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import {
-  hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
@@ -28,7 +27,13 @@ import { z } from 'zod';
 import { isValidBsn } from '../domain/identifiers/index.js';
 import { webRoot } from '../http/app.js';
 import { loggerOptions } from '../http/logger.js';
-import { ProblemError, problemType, type Problem } from '../http/problem.js';
+import { ProblemError } from '../http/problem.js';
+import {
+  rateLimitProblem,
+  refuseNulCharacters,
+  sendErrorProblem,
+  sendNotFoundProblem,
+} from '../http/problem-responses.js';
 import { signServiceToken, type PortalAudience } from './service-token.js';
 
 export interface PortalOptions {
@@ -72,35 +77,16 @@ export async function createPortalApp(options: PortalOptions) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error, request);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.code(problem.status).type('application/problem+json').send(problem);
-  });
+  app.setErrorHandler(sendErrorProblem);
+  app.addHook('preValidation', refuseNulCharacters);
   // Like the dossier and the registry (src/http/app.ts): unknown routes and every error, the rate
   // limit's 429 included, answer as RFC 9457 problem+json.
-  app.setNotFoundHandler((request, reply) => {
-    const problem: Problem = {
-      type: problemType('not-found'),
-      title: 'Niet gevonden',
-      status: 404,
-      detail: `Geen route voor ${request.method} ${request.url.split('?')[0]}`,
-      instance: request.url.split('?')[0],
-      requestId: request.id,
-    };
-    return reply.code(404).type('application/problem+json').send(problem);
-  });
+  app.setNotFoundHandler(sendNotFoundProblem);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     max: Number(process.env.RVP_PORTAL_RATE_LIMIT_PER_MINUTE ?? 600),
     timeWindow: '1 minute',
-    errorResponseBuilder: (_request, context) =>
-      new ProblemError(
-        429,
-        'rate-limit',
-        'Te veel verzoeken',
-        `Probeer het over ${Math.ceil(context.ttl / 1000)} seconden opnieuw.`,
-      ),
+    errorResponseBuilder: rateLimitProblem,
   });
   await app.register(fastifySwagger, {
     openapi: {
@@ -399,30 +385,4 @@ export async function createPortalApp(options: PortalOptions) {
     );
   }
   return app;
-}
-
-function toProblem(error: FastifyError, request: FastifyRequest): Problem {
-  const base = { requestId: request.id, instance: request.url.split('?')[0] };
-  if (error instanceof ProblemError) return { ...error.toProblem(), ...base };
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    const errors = error.validation.map((v) => ({
-      field: [error.validationContext ?? 'request', ...v.instancePath.split('/').filter(Boolean)].join('.'),
-      rule: (v.params as { issue?: { code?: string } }).issue?.code ?? v.keyword,
-      message: v.message ?? 'ongeldig',
-    }));
-    return { type: problemType('validation'), title: 'Ongeldige invoer', status: 400, errors, ...base };
-  }
-  const status =
-    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-  return status === 500
-    ? { type: problemType('internal'), title: 'Interne fout', status, ...base }
-    : {
-        // Fastify's own errors (malformed JSON, body too large …), named like src/http/app.ts does.
-        type: problemType(error.code ? error.code.toLowerCase().replace(/_/g, '-') : 'bad-request'),
-        title: 'Ongeldig verzoek',
-        status,
-        detail: error.message,
-        errors: [{ field: 'body', rule: error.code ?? 'bad-request', message: error.message }],
-        ...base,
-      };
 }

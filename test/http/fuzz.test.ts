@@ -157,6 +157,24 @@ describe.each(BACKENDS)('bad input never crashes or half-writes (%s)', (backend)
     );
   });
 
+  it('a NUL character anywhere in the input is refused up front, naming the field (PostgreSQL text cannot hold it)', async () => {
+    const search = await dossier.inject({ url: '/api/clients', query: { search: 'a\u0000b' }, headers });
+    expect(search.statusCode).toBe(400);
+    expect(search.json()).toMatchObject({
+      errors: [{ field: 'query.search', rule: 'no-nul-character' }],
+    });
+    const before = await tableCounts(dossierDb.database.db);
+    const posted = await dossier.inject({
+      method: 'POST',
+      url: `/api/clients/${clientId}/consent-records`,
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ agreed: true, notes: ['ok', 'x\u0000'] }),
+    });
+    expect(posted.statusCode).toBe(400);
+    expect(posted.json()).toMatchObject({ errors: [{ field: 'body.notes[1]', rule: 'no-nul-character' }] });
+    expect(await tableCounts(dossierDb.database.db)).toEqual(before);
+  });
+
   it('malformed JSON, wrong media types and huge bodies get problem+json', async () => {
     const url = `/api/clients/${clientId}/consent-records`;
     for (const raw of ['{', '{"agreed":', '[1,2', 'null', '"x"', '{"agreed": true, "agreed": false}']) {
