@@ -11,6 +11,7 @@ import type { Actor } from '../http/session.js';
 import { organisationOf, type RequestContext } from './clients.js';
 import type { DossierSchema } from './schema.js';
 import { inOrganisation } from './scope.js';
+import { insertCopiedActivity } from './transfer.js';
 
 /**
  * New dossiers, and R-V9 "vaccinating elsewhere" (seed 001 §4.12): organisation A vaccinates a youth
@@ -366,45 +367,18 @@ async function deliver(
   requestId: string,
   linkedBy: string | null = null,
 ): Promise<string> {
-  const inserted = await trx
-    .insertInto('activity')
-    .values({
-      organisation_ura: toUra,
-      client_id: targetClientId,
-      activity_id: document.activity.activityId,
-      activity_type: document.activity.activityType,
-      activity_date: document.activity.activityDate,
-      origin_ura: document.fromUra,
-      version: document.activity.version,
-      created_by: document.activity.createdBy,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (document.vaccinations.length > 0) {
-    await trx
-      .insertInto('vaccination')
-      .values(
-        document.vaccinations.map((v) => ({
-          activity_pk: inserted.id,
-          vaccine_type: v.vaccineType,
-          vaccination_date: v.date,
-          batch_number: v.batchNumber,
-          performer: v.performer,
-          location: v.location,
-          objection: v.objection,
-          recorded_by: v.recordedBy,
-          changed_by: null,
-          changed_at: null,
-        })),
-      )
-      .execute();
-  }
+  const activityPk = await insertCopiedActivity(
+    trx,
+    { ura: toUra, clientId: targetClientId },
+    { ...document.activity, originUra: document.fromUra },
+    document.vaccinations,
+  );
   await trx
     .updateTable('third_party_notification')
     .set({
       state: 'delivered',
       to_client_id: targetClientId,
-      to_activity_pk: inserted.id,
+      to_activity_pk: activityPk,
       ...(linkedBy ? { linked_by: linkedBy, linked_at: new Date() } : {}),
     })
     .where('id', '=', notificationId)
@@ -417,7 +391,7 @@ async function deliver(
     subjectId: targetClientId,
     requestId,
   });
-  return inserted.id;
+  return activityPk;
 }
 
 /**

@@ -661,6 +661,72 @@ async function importConsent(
   }
 }
 
+/** A vaccination copied from another organisation's dossier, as the document carries it. */
+export interface CopiedVaccination {
+  vaccineType: string;
+  date: IsoDate;
+  batchNumber: string;
+  performer: string;
+  location: string;
+  objection: '1' | '2' | '98' | null;
+  status?: 'active' | 'cancelled';
+  recordedBy: string;
+}
+
+/**
+ * Writes an activity of another organisation into this dossier with its origin (provenance: the
+ * origin alone may send it, R-V8/R-V9), and its vaccinations. Returns the new activity's key.
+ */
+export async function insertCopiedActivity(
+  trx: Transaction<DossierSchema>,
+  target: { ura: string; clientId: string },
+  activity: {
+    activityId: string;
+    activityType: string;
+    activityDate: IsoDate;
+    originUra: string;
+    version: number;
+    createdBy: string;
+  },
+  vaccinations: readonly CopiedVaccination[],
+): Promise<string> {
+  const row = await trx
+    .insertInto('activity')
+    .values({
+      organisation_ura: target.ura,
+      client_id: target.clientId,
+      activity_id: activity.activityId,
+      activity_type: activity.activityType,
+      activity_date: activity.activityDate,
+      origin_ura: activity.originUra,
+      version: activity.version,
+      created_by: activity.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (vaccinations.length > 0) {
+    await trx
+      .insertInto('vaccination')
+      .values(
+        vaccinations.map((v) => ({
+          activity_pk: row.id,
+          vaccine_type: v.vaccineType,
+          vaccination_date: v.date,
+          batch_number: v.batchNumber,
+          performer: v.performer,
+          location: v.location,
+          objection: v.objection,
+          ...(v.status ? { status: v.status } : {}),
+          recorded_by: v.recordedBy,
+          changed_by: null,
+          changed_at: null,
+        })),
+      )
+      .execute();
+  }
+  return row.id;
+}
+
 async function importActivities(
   trx: Trx,
   ura: string,
@@ -684,40 +750,7 @@ async function importActivities(
         'Een activiteit-ID bestaat hier al.',
       );
     }
-    const row = await trx
-      .insertInto('activity')
-      .values({
-        organisation_ura: ura,
-        client_id: clientId,
-        activity_id: a.activityId,
-        activity_type: a.activityType,
-        activity_date: a.activityDate,
-        origin_ura: a.originUra,
-        version: a.version,
-        created_by: a.createdBy,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (a.vaccinations.length > 0) {
-      await trx
-        .insertInto('vaccination')
-        .values(
-          a.vaccinations.map((v) => ({
-            activity_pk: row.id,
-            vaccine_type: v.vaccineType,
-            vaccination_date: v.date,
-            batch_number: v.batchNumber,
-            performer: v.performer,
-            location: v.location,
-            objection: v.objection,
-            status: v.status,
-            recorded_by: v.recordedBy,
-            changed_by: null,
-            changed_at: null,
-          })),
-        )
-        .execute();
-    }
+    await insertCopiedActivity(trx, { ura, clientId }, a, a.vaccinations);
   }
 }
 
