@@ -3,12 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { organisationForMunicipality } from '../demo/organisations.js';
-import { localKeys, newSigningKey, signPayload, type SigningKey } from '../exchange/signing.js';
+import {
+  localKeys,
+  newSigningKey,
+  signPayload,
+  type KeyResolver,
+  type SigningKey,
+} from '../exchange/signing.js';
 import { createRegistryApp } from '../registry/app.js';
 import type { RegistrySchema } from '../registry/schema.js';
 import { STATUS_QUERY_SCHEMA } from '../registry/status-query.js';
 import type { BenchDatabase } from './databases.js';
-import { round, type BenchResult } from './measure.js';
+import { countDatabaseServerCpu, processCpuMicrosPer, round, type BenchResult } from './measure.js';
 
 interface LoadResult {
   p50: number;
@@ -54,10 +60,12 @@ export async function benchApi(
   // One client address sends everything here; the per-address limit would measure itself.
   process.env.RVP_RATE_LIMIT_PER_MINUTE = String(options.rate * 120);
   const keys = new Map<string, SigningKey>();
+  let trusted: KeyResolver | undefined;
   const app = await createRegistryApp({
     database,
     logLevel: 'silent',
-    trustedKeys: () => localKeys([...keys.values()].map((k) => k.publicJwk)),
+    // Made once, on the first request (the keys are all made before): as the services' remote set.
+    trustedKeys: () => (trusted ??= localKeys([...keys.values()].map((k) => k.publicJwk))),
   });
   try {
     // 500 persons with vaccinations get a consent fact of their organisation.
@@ -98,7 +106,14 @@ export async function benchApi(
     const plan = { url, seconds: options.seconds, rate: options.rate, connections: 20 };
     const health = await loadFromSecondProcess({ ...plan, requests: [{ method: 'GET', path: '/health' }] });
     log(`  /health: p50 ${health.p50} ms, p99 ${health.p99} ms, ${round(health.average)} req/s`);
+    // CPU per answered request besides latency: the figure other load on the machine does not inflate.
+    const serverCpuCount = bench.backend === 'postgres' ? await countDatabaseServerCpu(database.db) : null;
+    const cpuBefore = process.cpuUsage();
     const load = await loadFromSecondProcess({ ...plan, requests });
+    const processCpu = processCpuMicrosPer(cpuBefore, load.total);
+    const serverCpuSeconds = (await serverCpuCount?.stop()) ?? null;
+    const serverCpu =
+      serverCpuSeconds === null ? null : Math.round((serverCpuSeconds * 1e6) / Math.max(1, load.total));
     const failures = load.non2xx + load.errors + load.timeouts;
     return {
       name: 'API: status query under load (autocannon, second process)',
@@ -113,6 +128,8 @@ export async function benchApi(
         'throughput (req/s)': round(load.average),
         'requests answered': load.total,
         'non-2xx, errors, timeouts': failures,
+        'CPU per request, registry process (µs)': processCpu,
+        ...(serverCpu !== null ? { 'CPU per request, PostgreSQL server (µs)': serverCpu } : {}),
       },
       baseline: {
         label: '/health (HTTP + select 1) under the same load',

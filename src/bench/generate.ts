@@ -156,6 +156,15 @@ export async function loadRegistryReference(bench: BenchDatabase): Promise<void>
  * Registry: every generated person (BRP) and, for youth, their vaccination history as personalised
  * `vaccination_event` rows. Returns the row counts.
  */
+/**
+ * VACUUM ANALYZE after a bulk load, as an operator would: statistics for the planner, and the
+ * visibility map set, so autovacuum does not start on millions of fresh rows in the middle of a
+ * measurement. One statement per table: VACUUM cannot run in a multi-statement string.
+ */
+async function vacuumAnalyze(bench: BenchDatabase, tables: string[]): Promise<void> {
+  for (const table of tables) await bench.exec(`vacuum (analyze) ${table}`);
+}
+
 export async function loadRegistryNation(
   bench: BenchDatabase,
   options: NationOptions,
@@ -172,7 +181,7 @@ export async function loadRegistryNation(
     vaccinationLines(population(), options.seed, refDays),
   );
   onProgress?.('vaccination_event', vaccinations);
-  await bench.exec('analyze person; analyze vaccination_event;');
+  await vacuumAnalyze(bench, ['person', 'vaccination_event']);
   return { persons, vaccinations };
 }
 
@@ -401,9 +410,13 @@ export async function loadDossierNation(
       }
     })(),
   );
-  await bench.exec(
-    'analyze client; analyze related_person; analyze client_relation; analyze consent_record; analyze competence_judgement;',
-  );
+  await vacuumAnalyze(bench, [
+    'client',
+    'related_person',
+    'client_relation',
+    'consent_record',
+    'competence_judgement',
+  ]);
   return { clients, consentRecords };
 }
 

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { sql, type Kysely } from 'kysely';
 
 /** One benchmark's figures, its baseline and whether it met its targets. */
 export interface BenchResult {
@@ -54,3 +56,43 @@ export function formatResult(r: BenchResult): string {
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }
+
+/**
+ * Starts counting the CPU the PostgreSQL server's client backends for one database use (Linux /proc, a
+ * local server only), so a benchmark on a shared machine can report CPU per unit of work besides wall
+ * time: the figure other load on the machine does not inflate. `stop` gives CPU seconds, or null where
+ * it cannot be read. Background workers (autovacuum after a bulk load) are not counted.
+ */
+export async function countDatabaseServerCpu<S>(db: Kysely<S>): Promise<{ stop(): Promise<number | null> }> {
+  const read = async (): Promise<Map<number, number> | null> => {
+    const pids = await sql<{ pid: number }>`select pid from pg_stat_activity
+      where datname = current_database() and backend_type = 'client backend'`.execute(db);
+    const ticks = new Map<number, number>();
+    for (const { pid } of pids.rows) {
+      try {
+        // Fields after the command name: state is the first; utime and stime are the 12th and 13th.
+        const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+        ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+      } catch {
+        return null;
+      }
+    }
+    return ticks;
+  };
+  const start = await read();
+  return {
+    stop: async () => {
+      const end = await read();
+      if (!start || !end) return null;
+      let ticks = 0;
+      for (const [pid, t] of end) ticks += t - (start.get(pid) ?? 0);
+      return ticks / 100; // USER_HZ is 100 on Linux
+    },
+  };
+}
+
+/** CPU microseconds of this process (all its threads) per unit between two `process.cpuUsage()` readings. */
+export const processCpuMicrosPer = (since: NodeJS.CpuUsage, units: number): number => {
+  const used = process.cpuUsage(since);
+  return Math.round((used.user + used.system) / Math.max(1, units));
+};

@@ -85,13 +85,11 @@ export class AuditBatcher {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxEntries);
         try {
-          // One transaction, one multi-row insert in queue order: the trigger chains the rows one by
-          // one, and a failure rolls all of them back.
-          await this.db.transaction().execute((trx) =>
-            appendAuditEntries(
-              trx,
-              batch.map((p) => p.entry),
-            ),
+          // One multi-row insert in queue order, a transaction by itself (one round trip instead of
+          // begin, insert, commit): the trigger chains the rows one by one, a failure rolls all back.
+          await appendAuditEntries(
+            this.db,
+            batch.map((p) => p.entry),
           );
           for (const p of batch) p.resolve();
         } catch (error) {

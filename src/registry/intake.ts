@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { anonymise, validateMessage, type VaccinationMessage } from '../domain/messages/index.js';
 import { appendAudit } from '../db/audit.js';
 import { verifySigned, type KeyResolver } from '../exchange/signing.js';
@@ -7,8 +7,9 @@ import {
   assessSchedule,
   compareDoses,
   loadRegistryDoses,
-  loadRegistryDosesOf,
+  registryDoseOf,
   type RegistryDose,
+  vaccineGroupsOf,
 } from './schedule-service.js';
 import type { RegistrySchema } from './schema.js';
 
@@ -55,11 +56,12 @@ export async function receiveMessages(
   // Groups of at most GROUP messages, each with distinct activities, stored in message order: one
   // transaction per group, so what a group committed stays committed when a later one fails.
   const groups: Array<typeof valid> = [];
+  const groupSize = Math.min(GROUP_MAX, Math.max(GROUP_MIN, Math.ceil(valid.length / GROUPS_PER_BATCH)));
   let group: typeof valid = [];
   let keysInGroup = new Set<string>();
   for (const v of valid) {
     const key = `${v.message.organisationUra}|${v.message.activity.id}`;
-    if (group.length >= GROUP || keysInGroup.has(key)) {
+    if (group.length >= groupSize || keysInGroup.has(key)) {
       groups.push(group);
       group = [];
       keysInGroup = new Set();
@@ -69,10 +71,11 @@ export async function receiveMessages(
   }
   if (group.length > 0) groups.push(group);
   for (const members of groups) {
-    let stored: Map<number, StoredOutcome> | null = null;
+    let stored: Awaited<ReturnType<typeof storeBatch>> | null = null;
     if (options.setBased !== false) {
       try {
-        stored = await db.transaction().execute((trx) => storeBatch(trx, members));
+        const persons = await readPersons(db, members);
+        stored = await db.transaction().execute((trx) => storeBatch(trx, members, persons));
       } catch (error) {
         // A message the database refuses: one by one below finds it and the others still land.
         // Anything else (connection lost, shutdown) fails the delivery; the sender retries it.
@@ -80,22 +83,28 @@ export async function receiveMessages(
         options.onFallback?.(error);
       }
     }
-    for (const { index, message } of members) {
-      const done = stored?.get(index);
-      // Feedback of the set-based path is judged after the commit, outside the audit chain's lock.
-      const outcome =
-        typeof done === 'function'
-          ? done()
-          : (done ?? (await db.transaction().execute((trx) => store(trx, message))));
-      results[index] = { index, ...outcome };
+    if (stored) {
+      // Judged after the commit, outside the audit chain's lock: other groups store meanwhile.
+      judgeFeedback(stored.pending, stored.outcomes);
+      for (const { index } of members) results[index] = { index, ...stored.outcomes.get(index)! };
+    } else {
+      for (const { index, message } of members) {
+        results[index] = { index, ...(await db.transaction().execute((trx) => store(trx, message))) };
+      }
     }
     options.onGroupStored?.(members.length);
   }
   return results;
 }
 
-/** Messages per set-based transaction: few commits, yet a failure loses little work. */
-const GROUP = 50;
+/**
+ * Messages per set-based transaction: a batch commits in about four groups (at least 50, at most
+ * 250 messages each): few round trips per message, yet a failure loses little work and a registry
+ * stopped mid-batch keeps what it committed (test/db/faults.test.ts).
+ */
+const GROUPS_PER_BATCH = 4;
+const GROUP_MIN = 50;
+const GROUP_MAX = 250;
 
 /** Data exceptions (22), constraint violations (23) and rollbacks such as deadlocks (40). */
 function isDataError(error: unknown): boolean {
@@ -149,18 +158,6 @@ function refusalRow(refusal: Refusal) {
   };
 }
 
-/** Rows per multi-row insert: well under PostgreSQL's 65,535 bind parameters. */
-const ROWS_PER_INSERT = 2000;
-
-function chunks<T>(rows: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) out.push(rows.slice(i, i + ROWS_PER_INSERT));
-  return out;
-}
-
-/** An outcome, or (accepted and linked) one whose validity feedback is judged once the batch committed. */
-type StoredOutcome = Omit<IntakeResult, 'index'> | (() => Omit<IntakeResult, 'index'>);
-
 /**
  * Intake transactions take the audit chain's lock (migration 003's advisory lock) first: they hold
  * row locks (received versions, consent facts) and append to the audit trail, and taking that lock
@@ -170,15 +167,60 @@ async function lockAuditChain(trx: Kysely<RegistrySchema>): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('rvp-audit-chain'))`.execute(trx);
 }
 
+/** What a committed group still owes its answers: R-R3 feedback, judged after the commit. */
+interface PendingFeedback {
+  /** Accepted messages linked to a person, in message order. */
+  linked: Array<{ index: number; person: PersonRow; organisationUra: string; activityId: string }>;
+  /** Per linked person, the doses as they stood before the group (replaced ones included). */
+  before: Map<string, RegistryDose[]>;
+  /** Per linked person, the doses the group stored. */
+  stored: Map<string, RegistryDose[]>;
+  /** Message position of every (URA, activity) the group stored. */
+  position: Map<string, number>;
+}
+
+interface PersonRow {
+  id: string;
+  bsn: string;
+  birth_date: string;
+  gender: string;
+  unlinked: boolean;
+}
+
+/**
+ * The group's persons by BSN and whether they asked to be unlinked (R-R6), in one read that locks
+ * nothing, so before the transaction: what is done while the audit chain is locked serialises intake.
+ */
+async function readPersons(
+  db: Kysely<RegistrySchema>,
+  batch: Array<{ message: VaccinationMessage }>,
+): Promise<Map<string, PersonRow>> {
+  const bsns = [
+    ...new Set(
+      batch.flatMap((b) => (b.message.schema === 'open-rvp/message-4/v1' ? [b.message.client.bsn] : [])),
+    ),
+  ];
+  if (bsns.length === 0) return new Map();
+  const persons = await sql<PersonRow>`
+    select p.id, p.bsn, p.birth_date, p.gender,
+      exists (select 1 from unlink_request u where u.person_id = p.id) as unlinked
+    from person p where p.bsn = any(${bsns}::text[])`.execute(db);
+  return new Map(persons.rows.map((p) => [p.bsn, p]));
+}
+
 /**
  * The set-based twin of `store` for a batch whose activities are all distinct: the same decisions
  * (duplicate, stale, held, unlinked → anonymous, replace on a newer version) made for all at once.
+ * Rows go in as one statement per table with one array parameter per column (`unnest`): binding
+ * thousands of scalar parameters cost more than the inserts themselves (issue 8).
  */
 async function storeBatch(
   trx: Kysely<RegistrySchema>,
   batch: Array<{ index: number; message: VaccinationMessage }>,
-): Promise<Map<number, StoredOutcome>> {
-  const outcomes = new Map<number, StoredOutcome>();
+  personByBsn: Map<string, PersonRow>,
+): Promise<{ outcomes: Map<number, Omit<IntakeResult, 'index'>>; pending: PendingFeedback }> {
+  const outcomes = new Map<number, Omit<IntakeResult, 'index'>>();
+  const pending: PendingFeedback = { linked: [], before: new Map(), stored: new Map(), position: new Map() };
   await lockAuditChain(trx);
   const uras = batch.map((b) => b.message.organisationUra);
   const activityIds = batch.map((b) => b.message.activity.id);
@@ -192,31 +234,10 @@ async function storeBatch(
     previousRows.rows.map((r) => [`${r.organisation_ura}|${r.activity_id}`, r.version]),
   );
 
-  const bsns = [
-    ...new Set(
-      batch.flatMap((b) => (b.message.schema === 'open-rvp/message-4/v1' ? [b.message.client.bsn] : [])),
-    ),
-  ];
-  const persons =
-    bsns.length > 0
-      ? await trx.selectFrom('person').select(['id', 'bsn']).where('bsn', 'in', bsns).execute()
-      : [];
-  const personByBsn = new Map(persons.map((p) => [p.bsn, p.id]));
-  const personIds = [...new Set(persons.map((p) => p.id))];
-  const unlinkedRows =
-    personIds.length > 0
-      ? await trx
-          .selectFrom('unlink_request')
-          .select('person_id')
-          .where('person_id', 'in', personIds)
-          .execute()
-      : [];
-  const unlinked = new Set(unlinkedRows.map((u) => u.person_id));
-
   interface Accepted {
     index: number;
     message: VaccinationMessage;
-    personId: string | null;
+    person: PersonRow | null;
   }
   const accepted: Accepted[] = [];
   const held: Array<{ index: number; message: VaccinationMessage }> = [];
@@ -234,8 +255,8 @@ async function storeBatch(
       continue;
     }
     if (message.schema === 'open-rvp/message-4/v1') {
-      const personId = personByBsn.get(message.client.bsn);
-      if (personId === undefined) {
+      const person = personByBsn.get(message.client.bsn);
+      if (person === undefined) {
         held.push({ index, message });
         outcomes.set(index, {
           outcome: 'held',
@@ -245,18 +266,18 @@ async function storeBatch(
         continue;
       }
       // R-R6: the person asked the registry to unlink; personal data is dropped from what still comes.
-      if (unlinked.has(personId)) accepted.push({ index, message: anonymise(message), personId: null });
-      else accepted.push({ index, message, personId });
+      if (person.unlinked) accepted.push({ index, message: anonymise(message), person: null });
+      else accepted.push({ index, message, person });
     } else {
-      accepted.push({ index, message, personId: null });
+      accepted.push({ index, message, person: null });
     }
   }
 
-  for (const rows of chunks(held)) {
+  if (held.length > 0) {
     await trx
       .insertInto('intake_worklist')
       .values(
-        rows.map(({ message }) => ({
+        held.map(({ message }) => ({
           organisation_ura: message.organisationUra,
           activity_id: message.activity.id,
           version: message.version,
@@ -268,164 +289,240 @@ async function storeBatch(
       )
       .execute();
   }
-  if (accepted.length === 0) return outcomes;
+  if (accepted.length === 0) return { outcomes, pending };
 
-  // The linked persons' vaccinations as they stand before this batch (for feedback, below).
-  const linked = accepted.filter((a) => a.personId !== null);
-  const feedbackPersons = [...new Set(linked.map((a) => a.personId!))];
-  const dosesBefore = new Map<string, RegistryDose[]>();
-  for (const ids of chunks(feedbackPersons)) {
-    for (const [personId, doses] of await loadRegistryDosesOf(trx, ids)) dosesBefore.set(personId, doses);
-  }
-
-  // A repair (higher version) replaces what came before, personalised or anonymous (R-V4).
   const replaceUras = accepted.map((a) => a.message.organisationUra);
   const replaceIds = accepted.map((a) => a.message.activity.id);
-  await sql`delete from vaccination_event v using unnest(${replaceUras}::text[], ${replaceIds}::text[]) as k(ura, activity_id)
-    where v.organisation_ura = k.ura and v.activity_id = k.activity_id`.execute(trx);
-  await sql`delete from anonymous_vaccination v using unnest(${replaceUras}::text[], ${replaceIds}::text[]) as k(ura, activity_id)
-    where v.organisation_ura = k.ura and v.activity_id = k.activity_id`.execute(trx);
-
-  const personalRows = accepted.flatMap(({ message, personId }) =>
-    message.schema === 'open-rvp/message-4/v1' && personId
-      ? message.vaccinations.map((v) => ({
-          person_id: personId,
-          organisation_ura: message.organisationUra,
-          activity_id: message.activity.id,
-          activity_type: message.activity.type,
-          activity_date: message.activity.date,
-          version: message.version,
-          vaccine_type: v.vaccineType,
-          vaccination_date: v.date,
-          batch_number: v.batchNumber,
-          performer: v.performer,
-          location: v.location,
-          objection: v.objection,
-        }))
-      : [],
-  );
-  for (const rows of chunks(personalRows)) await trx.insertInto('vaccination_event').values(rows).execute();
-  const anonymousRows = accepted.flatMap(({ message }) =>
-    message.schema === 'open-rvp/message-4a/v1'
-      ? message.vaccinations.map((v) => ({
-          organisation_ura: message.organisationUra,
-          activity_id: message.activity.id,
-          activity_type: message.activity.type,
-          activity_date: message.activity.date,
-          dossier_status: message.dossierStatus,
-          version: message.version,
-          vaccine_type: v.vaccineType,
-          vaccination_date: v.date,
-          batch_number: v.batchNumber,
-          performer: v.performer,
-          location: v.location,
-        }))
-      : [],
-  );
-  for (const rows of chunks(anonymousRows)) {
-    await trx.insertInto('anonymous_vaccination').values(rows).execute();
+  const personal: VaccinationColumns & { person_id: string[]; objection: Array<string | null> } = {
+    ...vaccinationColumns(),
+    person_id: [],
+    objection: [],
+  };
+  const anonymous: VaccinationColumns & { dossier_status: string[] } = {
+    ...vaccinationColumns(),
+    dossier_status: [],
+  };
+  // Accepted personalised messages are linked (an unlinked person's were anonymised above).
+  for (const { message, person } of accepted) {
+    for (const v of message.vaccinations) {
+      const into = message.schema === 'open-rvp/message-4/v1' ? personal : anonymous;
+      into.organisation_ura.push(message.organisationUra);
+      into.activity_id.push(message.activity.id);
+      into.activity_type.push(message.activity.type);
+      into.activity_date.push(message.activity.date);
+      into.version.push(message.version);
+      into.vaccine_type.push(v.vaccineType);
+      into.vaccination_date.push(v.date);
+      into.batch_number.push(v.batchNumber);
+      into.performer.push(v.performer);
+      into.location.push(v.location);
+      if (message.schema === 'open-rvp/message-4/v1') {
+        personal.person_id.push(person!.id);
+        personal.objection.push('objection' in v ? v.objection : null);
+      } else {
+        anonymous.dossier_status.push(message.dossierStatus);
+      }
+    }
   }
-
   // R-C7: only that consent was given, its date, and by which organisation; the last message wins.
   const facts = new Map<string, { person_id: string; organisation_ura: string; consent_date: string }>();
-  for (const { message, personId } of accepted) {
-    if (message.schema !== 'open-rvp/message-4/v1' || !personId) continue;
-    const key = `${personId}|${message.consent.organisationUra}`;
+  for (const { message, person } of accepted) {
+    if (message.schema !== 'open-rvp/message-4/v1' || !person) continue;
+    const key = `${person.id}|${message.consent.organisationUra}`;
     facts.delete(key);
     facts.set(key, {
-      person_id: personId,
+      person_id: person.id,
       organisation_ura: message.consent.organisationUra,
       consent_date: message.consent.date,
     });
   }
-  for (const rows of chunks([...facts.values()])) {
-    await trx
-      .insertInto('consent_fact')
-      .values(rows)
-      .onConflict((oc) =>
-        oc
-          .columns(['person_id', 'organisation_ura'])
-          .doUpdateSet((eb) => ({ consent_date: eb.ref('excluded.consent_date') })),
-      )
-      .execute();
-  }
-  const receivedAt = new Date();
-  for (const rows of chunks(accepted)) {
-    await trx
-      .insertInto('received_activity')
-      .values(
-        rows.map(({ message }) => ({
-          organisation_ura: message.organisationUra,
-          activity_id: message.activity.id,
-          version: message.version,
-          kind:
-            message.schema === 'open-rvp/message-4/v1' ? ('personalised' as const) : ('anonymous' as const),
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['organisation_ura', 'activity_id']).doUpdateSet((eb) => ({
-          version: eb.ref('excluded.version'),
-          kind: eb.ref('excluded.kind'),
-          received_at: receivedAt,
-        })),
-      )
-      .execute();
-  }
-  // One audit entry per message, in message order (the trigger chains them one by one).
-  for (const rows of chunks(accepted)) {
-    await trx
-      .insertInto('audit_event')
-      .values(
-        rows.map(({ message, personId }) => {
-          const kind = message.schema === 'open-rvp/message-4/v1' ? 'personalised' : 'anonymous';
-          return {
-            actor_id: `exchange:${message.organisationUra}`,
-            organisation_ura: message.organisationUra,
-            action: `intake.${kind}`,
-            subject_type: personId ? 'person' : 'anonymous-activity',
-            subject_id: personId,
-            request_id: null,
-          };
-        }),
-      )
-      .execute();
-  }
-
-  // R-R3 feedback, judged as one by one would: each message against the person's history as it
-  // stood right after that message (earlier messages of the batch applied, later ones not yet).
-  const position = new Map(
-    accepted.map((a) => [`${a.message.organisationUra}|${a.message.activity.id}`, a.index]),
+  const factRows = [...facts.values()];
+  const kinds = accepted.map(({ message }) =>
+    message.schema === 'open-rvp/message-4/v1' ? 'personalised' : 'anonymous',
   );
-  const people = new Map<string, { birth_date: string; gender: string }>();
-  const dosesOf = new Map<string, RegistryDose[]>();
-  for (const ids of chunks(feedbackPersons)) {
-    for (const p of await trx
-      .selectFrom('person')
-      .select(['id', 'birth_date', 'gender'])
-      .where('id', 'in', ids)
-      .execute()) {
-      people.set(p.id, p);
-    }
-    for (const [personId, doses] of await loadRegistryDosesOf(trx, ids)) dosesOf.set(personId, doses);
-  }
+
+  // Every write of the group in one statement (one round trip while the audit chain is locked).
+  // A repair (higher version) replaces what came before, personalised or anonymous (R-V4).
+  const keys = sql`unnest(${replaceUras}::text[], ${replaceIds}::text[]) as k(ura, activity_id)`;
+  const writes = [
+    sql`replaced as (delete from vaccination_event v using ${keys}
+      where v.organisation_ura = k.ura and v.activity_id = k.activity_id)`,
+    sql`replaced_anonymous as (delete from anonymous_vaccination v using ${keys}
+      where v.organisation_ura = k.ura and v.activity_id = k.activity_id)`,
+    ...(personal.person_id.length > 0
+      ? [
+          sql`personal as (${insertColumns(
+            'vaccination_event',
+            [
+              ['person_id', 'uuid', personal.person_id],
+              ...vaccinationColumnList(personal),
+              ['objection', 'text', personal.objection],
+            ],
+            `returning ${DOSE_COLUMNS}`,
+          )})`,
+        ]
+      : []),
+    ...(anonymous.dossier_status.length > 0
+      ? [
+          sql`anonymous as (${insertColumns('anonymous_vaccination', [
+            ...vaccinationColumnList(anonymous),
+            ['dossier_status', 'text', anonymous.dossier_status],
+          ])})`,
+        ]
+      : []),
+    ...(factRows.length > 0
+      ? [
+          sql`facts as (${insertColumns(
+            'consent_fact',
+            [
+              ['person_id', 'uuid', factRows.map((f) => f.person_id)],
+              ['organisation_ura', 'text', factRows.map((f) => f.organisation_ura)],
+              ['consent_date', 'date', factRows.map((f) => f.consent_date)],
+            ],
+            'on conflict (person_id, organisation_ura) do update set consent_date = excluded.consent_date',
+          )})`,
+        ]
+      : []),
+    sql`received as (${insertColumns(
+      'received_activity',
+      [
+        ['organisation_ura', 'text', replaceUras],
+        ['activity_id', 'text', replaceIds],
+        ['version', 'int', accepted.map(({ message }) => message.version)],
+        ['kind', 'text', kinds],
+      ],
+      'on conflict (organisation_ura, activity_id) do update set version = excluded.version, kind = excluded.kind, received_at = now()',
+    )})`,
+    // One audit entry per message, in message order (the trigger chains them one by one).
+    sql`audit as (${insertColumns('audit_event', [
+      ['actor_id', 'text', replaceUras.map((ura) => `exchange:${ura}`)],
+      ['organisation_ura', 'text', replaceUras],
+      ['action', 'text', kinds.map((kind) => `intake.${kind}`)],
+      ['subject_type', 'text', accepted.map((a) => (a.person ? 'person' : 'anonymous-activity'))],
+      ['subject_id', 'text', accepted.map((a) => a.person?.id ?? null)],
+    ])})`,
+  ];
+  // The statement also answers the feedback's question (R-R3, judged after the commit): the linked
+  // persons' doses as they stood before it (its snapshot) and the doses it stored.
+  const linkedIds = [...new Set(accepted.flatMap((a) => (a.person ? [a.person.id] : [])))];
+  const stored =
+    personal.person_id.length > 0
+      ? sql`union all select 'stored', ${sql.raw(DOSE_COLUMNS)} from personal`
+      : sql``;
+  const doses = await sql<DoseRow & { part: 'before' | 'stored' }>`with ${sql.join(writes)}
+    select 'before' as part, ${sql.raw(DOSE_COLUMNS)} from vaccination_event
+    where person_id = any(${linkedIds}::uuid[]) ${stored}`.execute(trx);
+
   for (const a of accepted) {
-    if (a.personId === null) {
-      outcomes.set(a.index, { outcome: 'accepted' });
-      continue;
+    pending.position.set(`${a.message.organisationUra}|${a.message.activity.id}`, a.index);
+    if (a.person === null) outcomes.set(a.index, { outcome: 'accepted' });
+    else {
+      pending.linked.push({
+        index: a.index,
+        person: a.person,
+        organisationUra: a.message.organisationUra,
+        activityId: a.message.activity.id,
+      });
     }
-    const at = (d: RegistryDose) => position.get(`${d.organisationUra}|${d.activityId}`);
-    const doses = [
-      ...(dosesBefore.get(a.personId) ?? []).filter((d) => (at(d) ?? Infinity) > a.index),
-      ...(dosesOf.get(a.personId) ?? []).filter((d) => (at(d) ?? Infinity) <= a.index),
-    ].sort(compareDoses);
-    const person = people.get(a.personId)!;
-    const { organisationUra, activity } = a.message;
-    outcomes.set(a.index, () => ({
-      outcome: 'accepted',
-      ...feedbackFor(person, doses, organisationUra, activity.id),
-    }));
   }
-  return outcomes;
+  for (const r of doses.rows) {
+    const into = r.part === 'before' ? pending.before : pending.stored;
+    const list = into.get(r.person_id);
+    if (list) list.push(registryDoseOf(r));
+    else into.set(r.person_id, [registryDoseOf(r)]);
+  }
+  return { outcomes, pending };
+}
+
+/**
+ * R-R3 feedback of a committed group, after its commit (outside the audit chain's lock), judged as one
+ * by one would: each message against the person's history right after that message — the group's
+ * earlier messages applied, its later ones not yet (the doses they replaced still counted).
+ */
+function judgeFeedback(pending: PendingFeedback, outcomes: Map<number, Omit<IntakeResult, 'index'>>): void {
+  const at = (d: RegistryDose) => pending.position.get(`${d.organisationUra}|${d.activityId}`);
+  for (const l of pending.linked) {
+    const doses = [
+      ...(pending.before.get(l.person.id) ?? []).filter((d) => {
+        const position = at(d);
+        return position === undefined || position > l.index;
+      }),
+      ...(pending.stored.get(l.person.id) ?? []).filter((d) => at(d)! <= l.index),
+    ].sort(compareDoses);
+    outcomes.set(l.index, {
+      outcome: 'accepted',
+      ...feedbackFor(l.person, doses, l.organisationUra, l.activityId),
+    });
+  }
+}
+
+/** The columns of a vaccination the schedule engine needs (RegistryDose). */
+const DOSE_COLUMNS =
+  'id, person_id, organisation_ura, activity_id, activity_date, vaccine_type, vaccination_date';
+
+interface DoseRow {
+  id: string;
+  person_id: string;
+  organisation_ura: string;
+  activity_id: string;
+  activity_date: string;
+  vaccine_type: string;
+  vaccination_date: string;
+}
+
+/** The columns vaccination_event and anonymous_vaccination share, as arrays (one per column). */
+interface VaccinationColumns {
+  organisation_ura: string[];
+  activity_id: string[];
+  activity_type: string[];
+  activity_date: string[];
+  version: number[];
+  vaccine_type: string[];
+  vaccination_date: string[];
+  batch_number: string[];
+  performer: string[];
+  location: string[];
+}
+
+const vaccinationColumns = (): VaccinationColumns => ({
+  organisation_ura: [],
+  activity_id: [],
+  activity_type: [],
+  activity_date: [],
+  version: [],
+  vaccine_type: [],
+  vaccination_date: [],
+  batch_number: [],
+  performer: [],
+  location: [],
+});
+
+const vaccinationColumnList = (c: VaccinationColumns): Column[] => [
+  ['organisation_ura', 'text', c.organisation_ura],
+  ['activity_id', 'text', c.activity_id],
+  ['activity_type', 'text', c.activity_type],
+  ['activity_date', 'date', c.activity_date],
+  ['version', 'int', c.version],
+  ['vaccine_type', 'text', c.vaccine_type],
+  ['vaccination_date', 'date', c.vaccination_date],
+  ['batch_number', 'text', c.batch_number],
+  ['performer', 'text', c.performer],
+  ['location', 'text', c.location],
+];
+
+/** A column to insert: its name, its SQL type and its values (all columns equally long). */
+type Column = [name: string, type: 'text' | 'uuid' | 'date' | 'int', values: unknown[]];
+
+/**
+ * An insert of rows given column by column, as `insert … select from unnest(…) with ordinality` in
+ * the arrays' order (the audit chain links rows in insertion order). Names and types are constants.
+ */
+function insertColumns(table: string, columns: Column[], tail = ''): RawBuilder<unknown> {
+  const names = columns.map(([name]) => name).join(', ');
+  const arrays = sql.join(columns.map(([, type, values]) => sql`${values}::${sql.raw(type)}[]`));
+  return sql`insert into ${sql.raw(table)} (${sql.raw(names)})
+    select ${sql.raw(names)} from unnest(${arrays}) with ordinality as u(${sql.raw(names)}, n__)
+    order by n__ ${sql.raw(tail)}`;
 }
 
 async function store(
@@ -609,7 +706,10 @@ function feedbackFor(
     .map((d) => d.date)
     .sort()
     .at(-1)!;
-  const assessment = assessSchedule({ birthDate: person.birth_date, gender: person.gender }, doses, latest);
+  // Only the vaccine groups of this activity's vaccines: the same judgement of its doses, 3–5× cheaper.
+  const assessment = assessSchedule({ birthDate: person.birth_date, gender: person.gender }, doses, latest, {
+    vaccineGroups: vaccineGroupsOf(mine.map((d) => d.vaccineType)),
+  });
   const feedback = assessment.doses
     .filter(
       (d) => d.organisationUra === ura && d.activityId === activityId && d.validity.status === 'Not Valid',

@@ -8,9 +8,10 @@ import {
 } from './invitations.js';
 
 /**
- * Worker threads for invitation runs: the schedule engine takes ~100 µs per person, so a national
- * run (3.5 million people) shards its batches over the cores while the main thread streams the
- * database. This module is both the workers' entry (its default export) and the pool's factory.
+ * Worker threads for invitation runs: the schedule engine is the CPU-heavy part, so a national run
+ * (3.5 million people) shards its batches (each one JSON string, see EvaluationJob) over the cores
+ * while the main thread streams the database. This module is both the workers' entry (its default
+ * export) and the pool's factory.
  */
 export default function evaluate(job: EvaluationJob): Candidate[] {
   return evaluateCandidates(job);

@@ -5,7 +5,7 @@
  * `loadPersonSchedule` reads the rows. Used by the staff API, the status query (R-V7) and, later, by
  * invitations and reminders (R-R4). See docs/schedule.md, "The registry's use of the engine".
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { IsoDate } from '../domain/dates/index.js';
 import {
@@ -139,6 +139,31 @@ export interface AssessOptions {
   maternalPertussis?: MaternalPertussis;
   /** Default: the RVP. */
   schedule?: ScheduleData;
+  /** Only these vaccine groups (`vaccineGroupsOf`); doses of no listed group are 'Not evaluated'. */
+  vaccineGroups?: readonly string[];
+}
+
+const groupsOfCode = new WeakMap<ScheduleData, Map<string, readonly string[]>>();
+
+/**
+ * The vaccine groups whose antigens the given W0422 codes carry. Each antigen is judged from all of a
+ * person's doses whatever groups are asked for, so judging only these groups gives these doses the
+ * same validity as judging all (intake feedback, R-R3; test/domain/registry/feedback-groups.test.ts).
+ */
+export function vaccineGroupsOf(codes: Iterable<string>, schedule: ScheduleData = rvpSchedule): string[] {
+  let cache = groupsOfCode.get(schedule);
+  if (!cache) groupsOfCode.set(schedule, (cache = new Map()));
+  const groups = new Set<string>();
+  for (const code of codes) {
+    let of = cache.get(code);
+    if (!of) {
+      const antigens = new Set(schedule.vaccineCodes.get(code)?.associations.map((a) => a.antigen) ?? []);
+      of = schedule.vaccineGroups.filter((g) => g.antigens.some((a) => antigens.has(a))).map((g) => g.name);
+      cache.set(code, of);
+    }
+    for (const group of of) groups.add(group);
+  }
+  return [...groups];
 }
 
 const RANK: Record<ValidityStatus, number> = {
@@ -179,7 +204,7 @@ export function assessSchedule(
     },
     input,
     assessmentDate,
-    { detail: false },
+    { detail: false, ...(options.vaccineGroups ? { vaccineGroups: options.vaccineGroups } : {}) },
   );
 
   const perDose = doses.map(() => [] as AssessedDose['groups']);
@@ -350,14 +375,26 @@ export async function loadRegistryDoses(
     .orderBy('vaccine_type')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
+  return rows.map(registryDoseOf);
+}
+
+/** A vaccination_event row (the columns the engine needs) as a RegistryDose. */
+export function registryDoseOf(r: {
+  id: string;
+  organisation_ura: string;
+  activity_id: string;
+  activity_date: string;
+  vaccine_type: string;
+  vaccination_date: string;
+}): RegistryDose {
+  return {
     id: r.id,
     organisationUra: r.organisation_ura,
     activityId: r.activity_id,
     activityDate: r.activity_date,
     vaccineType: r.vaccine_type,
     date: r.vaccination_date,
-  }));
+  };
 }
 
 /** The order loadRegistryDoses reads in: date, activity date, activity id, vaccine type, id. */
@@ -390,7 +427,7 @@ export async function loadRegistryDosesOf(
       'vaccine_type',
       'vaccination_date',
     ])
-    .where('person_id', 'in', [...personIds])
+    .where(sql<boolean>`person_id = any(${[...personIds]}::uuid[])`)
     .orderBy('person_id')
     .orderBy('vaccination_date')
     .orderBy('activity_date')
@@ -399,14 +436,7 @@ export async function loadRegistryDosesOf(
     .orderBy('id')
     .execute();
   for (const r of rows) {
-    const dose: RegistryDose = {
-      id: r.id,
-      organisationUra: r.organisation_ura,
-      activityId: r.activity_id,
-      activityDate: r.activity_date,
-      vaccineType: r.vaccine_type,
-      date: r.vaccination_date,
-    };
+    const dose = registryDoseOf(r);
     const list = result.get(r.person_id);
     if (list) list.push(dose);
     else result.set(r.person_id, [dose]);

@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBenchDatabase, type BenchDatabase } from '../../src/bench/databases.js';
-import { historyOf, loadRegistryNation, refDaysOf } from '../../src/bench/generate.js';
+import { loadRegistryNation, refDaysOf } from '../../src/bench/generate.js';
 import { planMessages } from '../../src/bench/intake.js';
 import type { Database } from '../../src/db/database.js';
 import { generatePopulation } from '../../src/demo/generator.js';
@@ -12,6 +12,7 @@ import { createInvitationPool } from '../../src/registry/invitation-worker.js';
 import { runInvitations } from '../../src/registry/invitations.js';
 import { assessSchedule, forecastSchedule } from '../../src/registry/schedule-service.js';
 import type { RegistrySchema } from '../../src/registry/schema.js';
+import { historyDoses, invitationLines } from '../support/bench-fixtures.js';
 import { BACKENDS } from '../support/databases.js';
 
 // The speed-ups of issue 8 must not change what the registry does: the forecast-only path, the
@@ -22,16 +23,7 @@ describe('forecastSchedule (forecast-only bulk path)', () => {
   it('equals assessSchedule without the dose judgements, for generated histories', () => {
     const refDays = refDaysOf(nation.referenceDate);
     for (const p of generatePopulation(nation)) {
-      const doses = historyOf(p, nation.seed, refDays).flatMap((v) =>
-        v.vaccines.map((vaccineType) => ({
-          id: `${v.activityId}${vaccineType}`,
-          organisationUra: p.organisationUra,
-          activityId: v.activityId,
-          activityDate: v.date,
-          vaccineType,
-          date: v.date,
-        })),
-      );
+      const { doses } = historyDoses(p, nation.seed, refDays);
       const person = { birthDate: p.birthDate, gender: p.gender };
       const full = assessSchedule(person, doses, nation.referenceDate).vaccineGroups.map(
         ({ doses: _doses, ...group }) => group,
@@ -58,16 +50,7 @@ describe.each(BACKENDS)('issue-8 fast paths on %s', (backend) => {
     await bench?.drop();
   });
 
-  const invitationsOf = async (db: Kysely<RegistrySchema>) =>
-    (
-      await db
-        .selectFrom('invitation')
-        .select(['person_id', 'vaccine_group', 'dose_number', 'due_date', 'description', 'kind'])
-        .orderBy('person_id')
-        .orderBy('vaccine_group')
-        .orderBy('dose_number')
-        .execute()
-    ).map((r) => JSON.stringify(r));
+  const invitationsOf = invitationLines;
 
   it('an invitation run on worker threads invites exactly as the single-thread run', async () => {
     const db = database.db;

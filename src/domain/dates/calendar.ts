@@ -185,18 +185,26 @@ export function ageInYears(birthDate: IsoDate, on: IsoDate): number {
   return on < nthBirthday(birthDate, age) ? age - 1 : age;
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * The calendar date of an instant in a time zone (default the Netherlands), for turning timestamps such
  * as "registered at" into dates without depending on the server's zone.
  */
 export function isoDateInZone(instant: Date, timeZone = 'Europe/Amsterdam'): IsoDate {
   if (Number.isNaN(instant.getTime())) throw new RangeError('invalid instant');
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
+  // A formatter per zone, made once: making one costs ~0.2 ms (it was a fifth of a status query).
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
   const part = (type: 'year' | 'month' | 'day'): number => Number(parts.find((p) => p.type === type)?.value);
   return formatIsoDate({ year: part('year'), month: part('month'), day: part('day') });
 }
