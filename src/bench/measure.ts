@@ -57,6 +57,13 @@ export function formatResult(r: BenchResult): string {
   return lines.join('\n');
 }
 
+/** CPU time a process has used (user + system), in clock ticks of 10 ms (Linux /proc). */
+export async function processCpuTicks(pid: number): Promise<number> {
+  // Fields after the command name: state is the first; utime and stime are the 12th and 13th.
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 /**
  * Starts counting the CPU the PostgreSQL server's client backends for one database use (Linux /proc, a
  * local server only), so a benchmark on a shared machine can report CPU per unit of work besides wall
@@ -70,9 +77,7 @@ export async function countDatabaseServerCpu<S>(db: Kysely<S>): Promise<{ stop()
     const ticks = new Map<number, number>();
     for (const { pid } of pids.rows) {
       try {
-        // Fields after the command name: state is the first; utime and stime are the 12th and 13th.
-        const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-        ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+        ticks.set(pid, await processCpuTicks(pid));
       } catch {
         return null;
       }

@@ -124,7 +124,7 @@ async function check(
   keys: KeyResolver,
   jws: string,
 ): Promise<{ ok: true; message: VaccinationMessage } | Refusal> {
-  const verified = await verifySigned(jws, keys);
+  const verified = await verifySigned(jws, keys, { threadPool: true }); // a batch at a time
   if (!verified.ok) return { ok: false, rule: verified.rule, reason: verified.reason };
   const raw = verified.payload as Refusal['raw'];
   const validation = validateMessage(verified.payload);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { isoDateInZone } from '../domain/dates/index.js';
 import { isValidBsn, isValidUra } from '../domain/identifiers/index.js';
@@ -91,35 +91,34 @@ export async function answerStatusQuery(
       'Ondertekenaar en organisatie verschillen.',
     );
   }
-  // One plain read (its own snapshot; no transaction holds the audit chain's lock while the answer
-  // is read and computed): the person, the unlink request, the consent fact and — only when those
-  // allow the answer — the vaccinations, oldest first. `materialized`: the person row (two index
-  // probes) comes first; inlined, the planner hashed all of consent_fact for the join condition.
-  const found = await sql<{
-    id: string;
-    birth_date: string;
-    gender: string;
-    unlinked: boolean;
-    consented: boolean;
-    vaccination_id: string | null;
-    organisation_ura: string;
-    activity_id: string;
-    activity_date: string;
-    vaccine_type: string;
-    vaccination_date: string;
-    batch_number: string;
-    performer: string;
-    location: string;
-  }>`with p as materialized (
-      select p.id, p.birth_date, p.gender,
-        exists (select 1 from unlink_request u where u.person_id = p.id) as unlinked,
-        exists (select 1 from consent_fact c where c.person_id = p.id) as consented
-      from person p where p.bsn = ${query.bsn})
-    select p.*, v.id as vaccination_id, v.organisation_ura, v.activity_id, v.activity_date, v.vaccine_type,
-      v.vaccination_date, v.batch_number, v.performer, v.location
-    from p left join vaccination_event v on v.person_id = p.id and p.consented and not p.unlinked
-    order by v.vaccination_date, v.activity_date, v.activity_id, v.vaccine_type, v.id`.execute(db);
-  const person = found.rows[0];
+  // Plain reads (each statement its own snapshot, as under read committed before): no transaction
+  // holds the audit chain's lock while the answer is read and computed. The person, the unlink
+  // request and the consent fact in one round trip.
+  const person = await db
+    .selectFrom('person')
+    .select((eb) => [
+      'person.id',
+      'person.birth_date',
+      'person.gender',
+      eb
+        .exists(
+          eb
+            .selectFrom('unlink_request')
+            .select('unlink_request.id')
+            .whereRef('unlink_request.person_id', '=', 'person.id'),
+        )
+        .as('unlinked'),
+      eb
+        .exists(
+          eb
+            .selectFrom('consent_fact')
+            .select('consent_fact.organisation_ura')
+            .whereRef('consent_fact.person_id', '=', 'person.id'),
+        )
+        .as('consented'),
+    ])
+    .where('person.bsn', '=', query.bsn)
+    .executeTakeFirst();
   const refuse = (rule: string, detail: string) =>
     new ProblemError(403, rule, 'Statusvraag geweigerd', detail, [
       { field: 'request.bsn', rule, message: detail },
@@ -129,7 +128,26 @@ export async function answerStatusQuery(
     throw refuse('unlinked', 'Deze persoon heeft gevraagd de persoonsgegevens te ontkoppelen.');
   if (!person.consented)
     throw refuse('no-consent-known', 'Het register heeft geen toestemming voor deze persoon ontvangen.');
-  const rows = found.rows.flatMap((r) => (r.vaccination_id === null ? [] : [{ ...r, id: r.vaccination_id }]));
+  const rows = await db
+    .selectFrom('vaccination_event')
+    .select([
+      'id',
+      'organisation_ura',
+      'activity_id',
+      'activity_date',
+      'vaccine_type',
+      'vaccination_date',
+      'batch_number',
+      'performer',
+      'location',
+    ])
+    .where('person_id', '=', person.id)
+    .orderBy('vaccination_date')
+    .orderBy('activity_date')
+    .orderBy('activity_id')
+    .orderBy('vaccine_type')
+    .orderBy('id')
+    .execute();
   const assessment = assessSchedule(
     { birthDate: person.birth_date, gender: person.gender },
     rows.map(registryDoseOf),

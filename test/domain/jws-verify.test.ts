@@ -155,6 +155,8 @@ describe('verifySigned (ES256 with node:crypto) decides as jose compactVerify', 
           if (mutation === 'alg-es384-header')
             jws = `${b64(JSON.stringify({ ...header, alg: 'ES384' }))}.${p}.${s}`;
           const ours = decision(await verifySigned(jws, resolver));
+          // The thread-pool form (intake batches) decides as the in-place one.
+          expect(decision(await verifySigned(jws, resolver, { threadPool: true }))).toEqual(ours);
           const theirs = decision(await reference(jws, resolver));
           // Stricter than jose by design: RFC 7515 base64url has no padding (jose tolerates it), and
           // text that is no base64url at all is malformed before any signature is checked (jose
