@@ -20,8 +20,8 @@ export const MAX_BATCH = 1000;
  * version): a retried delivery has exactly one effect.
  *
  * Fast path (issue 8): signatures and contents are checked first; the valid messages are then stored
- * set-based, in groups of up to 50 with distinct activities (a handful of statements and one commit
- * per group instead of per message), with the same outcomes, rows, audit entries (in message order)
+ * set-based, in groups of 50–250 with distinct activities (a few statements and one commit per group
+ * instead of per message), with the same outcomes, rows, audit entries (in message order)
  * and feedback as one by one. When the database refuses a group's transaction, that group is stored
  * one message per transaction, so one bad message never blocks or half-writes the others.
  */
@@ -211,8 +211,8 @@ async function readPersons(
 /**
  * The set-based twin of `store` for a batch whose activities are all distinct: the same decisions
  * (duplicate, stale, held, unlinked → anonymous, replace on a newer version) made for all at once.
- * Rows go in as one statement per table with one array parameter per column (`unnest`): binding
- * thousands of scalar parameters cost more than the inserts themselves (issue 8).
+ * All of a group's writes are one statement, rows given with one array parameter per column
+ * (`unnest`): binding thousands of scalar parameters cost more than the inserts themselves (issue 8).
  */
 async function storeBatch(
   trx: Kysely<RegistrySchema>,
