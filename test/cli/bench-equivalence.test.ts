@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBenchDatabase, type BenchDatabase } from '../../src/bench/databases.js';
-import { loadRegistryNation, refDaysOf } from '../../src/bench/generate.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { refDaysOf } from '../../src/bench/generate.js';
 import { planMessages } from '../../src/bench/intake.js';
-import type { Database } from '../../src/db/database.js';
 import { generatePopulation } from '../../src/demo/generator.js';
 import { organisations } from '../../src/demo/organisations.js';
 import { localKeys, newSigningKey, signPayload, type SigningKey } from '../../src/exchange/signing.js';
@@ -11,8 +9,7 @@ import { receiveMessages } from '../../src/registry/intake.js';
 import { createInvitationPool } from '../../src/registry/invitation-worker.js';
 import { runInvitations } from '../../src/registry/invitations.js';
 import { assessSchedule, forecastSchedule } from '../../src/registry/schedule-service.js';
-import type { RegistrySchema } from '../../src/registry/schema.js';
-import { historyDoses, invitationLines } from '../support/bench-fixtures.js';
+import { historyDoses, invitationLines, generatedRegistry } from '../support/bench-fixtures.js';
 import { BACKENDS } from '../support/databases.js';
 
 // The speed-ups of issue 8 must not change what the registry does: the forecast-only path, the
@@ -34,26 +31,17 @@ describe('forecastSchedule (forecast-only bulk path)', () => {
 });
 
 describe.each(BACKENDS)('issue-8 fast paths on %s', (backend) => {
-  let bench: BenchDatabase;
-  let database: Database<RegistrySchema>;
-
-  beforeAll(async () => {
-    bench = await createBenchDatabase(backend, 'registry');
+  const registry = generatedRegistry(backend, nation);
+  beforeAll(() => {
     // The big-data generator's COPY path, at a tiny size.
-    const loaded = await loadRegistryNation(bench, nation);
-    expect(loaded.persons).toBe(nation.size);
-    expect(loaded.vaccinations).toBeGreaterThan(nation.size * 5);
-    database = await bench.open<RegistrySchema>();
-  }, 60_000);
-  afterAll(async () => {
-    await database?.close();
-    await bench?.drop();
+    expect(registry.loaded.persons).toBe(nation.size);
+    expect(registry.loaded.vaccinations).toBeGreaterThan(nation.size * 5);
   });
 
   const invitationsOf = invitationLines;
 
   it('an invitation run on worker threads invites exactly as the single-thread run', async () => {
-    const db = database.db;
+    const db = registry.database.db;
     const request = {
       kind: 'invitation' as const,
       from: '2025-09-01',
@@ -80,7 +68,7 @@ describe.each(BACKENDS)('issue-8 fast paths on %s', (backend) => {
   }, 60_000);
 
   it('set-based intake gives the same answers, rows and audit trail as one message at a time', async () => {
-    const db = database.db;
+    const db = registry.database.db;
     // Many messages per person (the plan cycles over a small population), repairs, unknown BSNs.
     const planned = planMessages({ ...nation, size: 40 }, 160);
     const keys = new Map<string, SigningKey>();

@@ -5,27 +5,20 @@
  * that the engine judges not valid (too early, twice on one day).
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBenchDatabase, type BenchDatabase } from '../../src/bench/databases.js';
-import { loadRegistryNation } from '../../src/bench/generate.js';
-import type { Database } from '../../src/db/database.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { computeCoverage, refreshCoverage } from '../../src/registry/coverage.js';
 import { createCoveragePool } from '../../src/registry/coverage-worker.js';
-import type { RegistrySchema } from '../../src/registry/schema.js';
+import { generatedRegistry } from '../support/bench-fixtures.js';
 import { BACKENDS } from '../support/databases.js';
 
 const nation = { size: 300, seed: 91, referenceDate: '2025-09-01' };
 const ASSESSED = '2025-09-01';
 
 describe.each(BACKENDS)('coverage refresh on worker threads on %s', (backend) => {
-  let bench: BenchDatabase;
-  let database: Database<RegistrySchema>;
+  const registry = generatedRegistry(backend, nation);
 
   beforeAll(async () => {
-    bench = await createBenchDatabase(backend, 'registry');
-    await loadRegistryNation(bench, nation);
-    database = await bench.open<RegistrySchema>();
-    const db = database.db;
+    const db = registry.database.db;
     // Doses the engine does not count as valid: a copy 20 days before the first dose of every
     // 7th person (too young or too soon) and a second dose on the same day for every 11th.
     await sql`insert into vaccination_event (person_id, organisation_ura, activity_id, activity_type,
@@ -41,13 +34,9 @@ describe.each(BACKENDS)('coverage refresh on worker threads on %s', (backend) =>
       from (select distinct on (person_id) * from vaccination_event order by person_id, vaccination_date desc, id) v
       where ('x' || substr(md5(person_id::text), 1, 4))::bit(16)::int % 11 = 0`.execute(db);
   }, 90_000);
-  afterAll(async () => {
-    await database?.close();
-    await bench?.drop();
-  });
 
   const snapshot = async () => {
-    const db = database.db;
+    const db = registry.database.db;
     const persons = await sql<{
       row: string;
     }>`select concat_ws('|', person_id, met, valid_doses, assessed_on) as row
@@ -66,10 +55,10 @@ describe.each(BACKENDS)('coverage refresh on worker threads on %s', (backend) =>
     };
   };
   const wipe = () =>
-    sql`delete from coverage_person; delete from coverage_dose_not_valid`.execute(database.db);
+    sql`delete from coverage_person; delete from coverage_dose_not_valid`.execute(registry.database.db);
 
   it('gives the same coverage rows as the single-thread path, full and incremental', async () => {
-    const db = database.db;
+    const db = registry.database.db;
     const single = await refreshCoverage(db, { assessmentDate: ASSESSED, full: true, threads: 0 });
     const expected = await snapshot();
     expect(single.persons).toBeGreaterThan(nation.size / 2);

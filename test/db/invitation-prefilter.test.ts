@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBenchDatabase, type BenchDatabase } from '../../src/bench/databases.js';
-import { historyOf, loadRegistryNation, refDaysOf } from '../../src/bench/generate.js';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
+import { historyOf, refDaysOf } from '../../src/bench/generate.js';
 import { addMonths, compareIsoDates } from '../../src/domain/dates/index.js';
 import { toDay, toIso } from '../../src/domain/schedule/days.js';
 import { rvpSchedule } from '../../src/domain/schedule/index.js';
@@ -17,7 +15,7 @@ import {
 } from '../../src/registry/invitations.js';
 import { forecastSchedule, loadRegistryDoses } from '../../src/registry/schedule-service.js';
 import type { RegistrySchema } from '../../src/registry/schema.js';
-import { invitationLines } from '../support/bench-fixtures.js';
+import { invitationLines, generatedRegistry } from '../support/bench-fixtures.js';
 import { BACKENDS } from '../support/databases.js';
 
 // Issue 8: a run skips the engine for persons with no date in `dueWindows` (nothing can be due in the
@@ -129,18 +127,7 @@ describe('the due-date pre-filter (pure)', () => {
 
 describe.each(BACKENDS)('a filtered run on %s', (backend) => {
   const nation = { size: 300, seed: 5, referenceDate: '2025-09-01' };
-  let bench: BenchDatabase;
-  let database: Database<RegistrySchema>;
-
-  beforeAll(async () => {
-    bench = await createBenchDatabase(backend, 'registry');
-    await loadRegistryNation(bench, nation);
-    database = await bench.open<RegistrySchema>();
-  }, 60_000);
-  afterAll(async () => {
-    await database?.close();
-    await bench?.drop();
-  });
+  const registry = generatedRegistry(backend, nation);
 
   const invitationsOf = invitationLines;
   const clear = (db: Kysely<RegistrySchema>) =>
@@ -168,7 +155,7 @@ describe.each(BACKENDS)('a filtered run on %s', (backend) => {
   };
 
   it('invites as the per-person oracle and as the unfiltered run, for several periods', async () => {
-    const db = database.db;
+    const db = registry.database.db;
     for (const [from, to] of [
       ['2025-09-01', '2025-09-30'],
       ['2025-09-01', '2026-02-28'],
@@ -201,7 +188,7 @@ describe.each(BACKENDS)('a filtered run on %s', (backend) => {
   }, 60_000);
 
   it('a group-session run is the same with and without the filter', async () => {
-    const db = database.db;
+    const db = registry.database.db;
     const org = await db
       .selectFrom('municipality')
       .select('organisation_ura')

@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
-import { historyOf, type HistoryVisit } from '../../src/bench/generate.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createBenchDatabase, type BenchBackend, type BenchDatabase } from '../../src/bench/databases.js';
+import {
+  historyOf,
+  loadRegistryNation,
+  type HistoryVisit,
+  type NationOptions,
+} from '../../src/bench/generate.js';
+import type { Database } from '../../src/db/database.js';
 import type { GeneratedClient } from '../../src/demo/generator.js';
 import type { RegistryDose } from '../../src/registry/schedule-service.js';
 import type { RegistrySchema } from '../../src/registry/schema.js';
@@ -36,4 +44,29 @@ export async function invitationLines(db: Kysely<RegistrySchema>): Promise<strin
   return rows.map(
     (r) => `${r.person_id}|${r.vaccine_group}|${r.dose_number}|${r.due_date}|${r.description}|${r.kind}`,
   );
+}
+
+/**
+ * A registry database filled by the bench generator (COPY) for one describe block: made before its
+ * tests, dropped after them. The handle's fields are set once `beforeAll` has run.
+ */
+export function generatedRegistry(
+  backend: BenchBackend,
+  nation: NationOptions,
+): {
+  bench: BenchDatabase;
+  database: Database<RegistrySchema>;
+  loaded: { persons: number; vaccinations: number };
+} {
+  const handle = {} as ReturnType<typeof generatedRegistry>;
+  beforeAll(async () => {
+    handle.bench = await createBenchDatabase(backend, 'registry');
+    handle.loaded = await loadRegistryNation(handle.bench, nation);
+    handle.database = await handle.bench.open<RegistrySchema>();
+  }, 60_000);
+  afterAll(async () => {
+    await handle.database?.close();
+    await handle.bench?.drop();
+  });
+  return handle;
 }
