@@ -139,7 +139,11 @@ describe('coverage, reports and supply', () => {
     expect(await line.getByLabel('Toelichting afwijking').getAttribute('aria-invalid')).toBe('true');
     await line.getByLabel('Toelichting afwijking').fill('Twee flacons gebroken bij levering');
     await confirm.getByRole('button', { name: 'Levering bevestigen' }).click();
-    const reported = page.getByTestId('discrepancy').filter({ hasText: batch });
+    // The row exists (awaiting confirmation) before the confirmation lands: wait for the note in it.
+    const reported = page
+      .getByTestId('discrepancy')
+      .filter({ hasText: batch })
+      .filter({ hasText: 'Twee flacons gebroken bij levering' });
     await reported.waitFor();
     expect(await reported.textContent()).toContain('Twee flacons gebroken bij levering');
     expect((await reported.locator('td').allTextContents()).slice(3, 5)).toEqual(['40', '38']);
