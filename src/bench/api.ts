@@ -15,6 +15,7 @@ import { createRegistryApp } from '../registry/app.js';
 import type { RegistrySchema } from '../registry/schema.js';
 import { STATUS_QUERY_SCHEMA } from '../registry/status-query.js';
 import type { BenchDatabase } from './databases.js';
+import type { LoadPlan, LoadResult } from './load-client.js';
 import {
   countDatabaseServerCpu,
   processCpuMicrosPer,
@@ -23,19 +24,8 @@ import {
   type BenchResult,
 } from './measure.js';
 
-interface LoadResult {
-  p50: number;
-  p99: number;
-  max: number;
-  average: number;
-  total: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-
-/** Runs the load client (autocannon) in a second Node process (plan on stdin) and reads its one-line answer. */
-function loadFromSecondProcess(plan: object): Promise<LoadResult> {
+/** Runs the load client in a second Node process (plan on stdin) and reads its one-line answer. */
+export function loadFromSecondProcess(plan: LoadPlan): Promise<LoadResult> {
   const self = import.meta.url;
   const entry = fileURLToPath(new URL(`./load-client${self.endsWith('.ts') ? '.ts' : '.js'}`, self));
   const args = [...(self.endsWith('.ts') ? ['--import', 'tsx'] : []), entry];
@@ -97,7 +87,7 @@ async function startRegistryProcess(
 }
 
 /** A no-op HTTP server under the same load: what the load generator itself adds on this machine. */
-async function loadGeneratorFloor(plan: { seconds: number; rate: number }): Promise<LoadResult> {
+async function loadGeneratorFloor(plan: Omit<LoadPlan, 'url' | 'requests'>): Promise<LoadResult> {
   const server = createServer((_request, response) => {
     response.setHeader('content-type', 'application/json');
     response.end('{"status":"ok"}');
@@ -108,7 +98,6 @@ async function loadGeneratorFloor(plan: { seconds: number; rate: number }): Prom
     return await loadFromSecondProcess({
       ...plan,
       url,
-      connections: 20,
       requests: [{ method: 'GET', path: '/' }],
     });
   } finally {
@@ -193,17 +182,24 @@ export async function benchApi(
       body: requests[0]?.body ?? '{}',
     });
     if (!check.ok) throw new Error(`status query answered ${check.status}: ${await check.text()}`);
-    const plan = { url, seconds: options.seconds, rate: options.rate, connections: 20 };
+    const plan = {
+      url,
+      seconds: options.seconds,
+      rate: options.rate,
+      connections: 20,
+      generator: 'paced' as const,
+    };
     // Measured on a settled system: the bulk load's dirty pages flushed, and a few seconds of the same
     // load (discarded) so the service's code is compiled before its latency is recorded.
     await bench.exec('checkpoint').catch(() => undefined);
-    await loadFromSecondProcess({ ...plan, seconds: Math.min(5, options.seconds), requests });
     const floor = await loadGeneratorFloor(plan);
     log(`  no-op HTTP server: p50 ${floor.p50} ms, p99 ${floor.p99} ms, ${round(floor.average)} req/s`);
     const healthRequests = [{ method: 'GET' as const, path: '/health' }];
     await loadFromSecondProcess({ ...plan, seconds: Math.min(5, options.seconds), requests: healthRequests });
     const health = await loadFromSecondProcess({ ...plan, requests: healthRequests });
     log(`  /health: p50 ${health.p50} ms, p99 ${health.p99} ms, ${round(health.average)} req/s`);
+    // The status query's own warm-up right before it is measured, as under a steady load.
+    await loadFromSecondProcess({ ...plan, seconds: Math.min(5, options.seconds), requests });
     // CPU per answered request besides latency: the figure other load on the machine does not inflate.
     const serverCpuCount = bench.backend === 'postgres' ? await countDatabaseServerCpu(database.db) : null;
     const registryPid = registry.pid;
@@ -219,15 +215,25 @@ export async function benchApi(
     const serverCpuSeconds = (await serverCpuCount?.stop()) ?? null;
     const serverCpu =
       serverCpuSeconds === null ? null : Math.round((serverCpuSeconds * 1e6) / Math.max(1, load.total));
+    // The same load through autocannon (bursts per second, its own latency correction): a cross-check.
+    const crossCheck = await loadFromSecondProcess({
+      ...plan,
+      generator: 'autocannon',
+      seconds: Math.min(10, options.seconds),
+      requests,
+    });
+    log(
+      `  autocannon, same rate: p50 ${crossCheck.p50} ms, p99 ${crossCheck.p99} ms, ${round(crossCheck.average)} req/s`,
+    );
     const failures = load.non2xx + load.errors + load.timeouts;
     return {
-      name: `API: status query under load (autocannon, second process; registry ${registry.pid === null ? 'in the bench process' : 'in its own process'})`,
+      name: `API: status query under load (paced open-model generator, second process; registry ${registry.pid === null ? 'in the bench process' : 'in its own process'})`,
       backend: bench.backend,
       figures: {
-        'offered rate (req/s)': options.rate,
+        'offered rate (req/s, evenly spaced)': options.rate,
         seconds: options.seconds,
         persons: requests.length,
-        'p50 (ms)': load.p50,
+        'p50 (ms, from when each request was due)': load.p50,
         'p99 (ms)': load.p99,
         'max (ms)': load.max,
         'throughput (req/s)': round(load.average),
@@ -235,6 +241,7 @@ export async function benchApi(
         'non-2xx, errors, timeouts': failures,
         'CPU per request, registry process (µs)': processCpu,
         ...(serverCpu !== null ? { 'CPU per request, PostgreSQL server (µs)': serverCpu } : {}),
+        'autocannon at the same rate (bursts; p50, p99 ms)': `${crossCheck.p50}, ${crossCheck.p99}`,
       },
       baseline: {
         label: "/health (HTTP + select 1) and a no-op HTTP server (the load generator's floor), same load",

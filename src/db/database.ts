@@ -77,7 +77,15 @@ async function openPostgres<Schema>(url: string): Promise<Database<Schema>> {
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig });
+  // Idle connections are kept a minute (pg's default is 10 s): a fresh PostgreSQL backend is slow for
+  // its first seconds (it faults in shared buffers and fills its caches), which showed as 140–180 ms
+  // status-query tails for 1.5 s whenever load resumed after a short lull (issue 8).
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    idleTimeoutMillis: 60_000,
+    types: types as pg.CustomTypesConfig,
+  });
   // A connection the server drops while idle (restart, failover) is discarded by the pool; without
   // this listener the 'error' event would crash the process.
   pool.on('error', () => undefined);

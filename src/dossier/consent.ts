@@ -5,6 +5,7 @@ import { appendAudit } from '../db/audit.js';
 import { addMonths, compareIsoDates, nthBirthday } from '../domain/dates/index.js';
 import type { IsoDate } from '../domain/dates/index.js';
 import {
+  custodiansOf,
   checkCompetenceJudgement,
   checkConsentRegistration,
   consentTransitions,
@@ -184,9 +185,9 @@ async function loadState(db: Db, ura: string, clientId: string, lock = false): P
 
   const input: ConsentInput = {
     youth: { birthDate: client.birth_date },
-    custodians: [...relations.entries()]
-      .filter(([, r]) => r.hasCustody && r.relation !== 'legal-representative')
-      .map(([id]) => id),
+    custodians: custodiansOf(
+      related.map((r) => ({ personId: r.id, relation: r.relation, hasCustody: r.has_custody })),
+    ),
     competence: judgements.map((j): CompetenceJudgement => ({
       date: j.date,
       competent: j.competent,

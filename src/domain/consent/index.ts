@@ -24,3 +24,5 @@ export type {
   RuleViolation,
   SourcePerson,
 } from './registration.js';
+export { custodiansOf } from './custody.js';
+export type { RelationKind } from './custody.js';
