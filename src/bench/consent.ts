@@ -244,11 +244,12 @@ export async function benchConsentReevaluation(
       // the pool here) and Node compiling the path. The second is the steady state the rest of a
       // national run goes at, so the projection is the first pass plus the rest at the second's pace.
       const first = await withPeakRss(() => timed(() => reevaluateAll(database.db, options.referenceDate)));
-      const serverCpu = await countDatabaseServerCpu(database.db);
+      // PGlite runs in this process: its CPU is in Node's figure, and it has no server backends to count.
+      const serverCpu = backend === 'postgres' ? await countDatabaseServerCpu(database.db) : null;
       const cpuBefore = process.cpuUsage();
       const second = await withPeakRss(() => timed(() => reevaluateAll(database.db, options.referenceDate)));
       const nodeCpuPerClient = processCpuMicrosPer(cpuBefore, second.value.value.clients);
-      const serverSeconds = await serverCpu.stop();
+      const serverSeconds = (await serverCpu?.stop()) ?? null;
       const { clients, consent } = first.value.value;
       if (second.value.value.consent !== consent) throw new Error('the two passes disagree');
       const seconds = first.value.ms / 1000;
