@@ -66,8 +66,9 @@ const BATCH = 5000;
 
 /**
  * Re-evaluates every dossier's consent from the database: keyset pages of clients, their relations,
- * records and judgements read by id range (each an index range scan), decided with decideConsent.
- * The next page is read while the current one is decided, so memory holds two pages at most.
+ * records and judgements read by id range (each an index-only scan: dossier migration 014), decided
+ * with decideConsent. The next page is read while the current one is decided, so memory holds two pages
+ * per range at most.
  */
 export async function reevaluateAll(
   db: Kysely<DossierSchema>,
