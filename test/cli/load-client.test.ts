@@ -45,7 +45,6 @@ describe('paced load generator', () => {
       densest = Math.max(densest, i - j + 1);
     }
     expect(densest).toBeLessThanOrEqual(30);
-    expect(result.p99).toBeLessThan(result.max + 0.001);
   }, 30_000);
 
   it('counts a stalled server against every request that fell due during the stall', async () => {
