@@ -56,9 +56,73 @@ export async function createBenchDatabase(
 async function createPostgres(service: ServiceName | 'bare'): Promise<BenchDatabase> {
   const name = `rvp_bench_${service}_${randomBytes(5).toString('hex')}`;
   await adminQuery(`create database ${name}`);
+  return postgresBench(name, service);
+}
+
+/** What a kept database was generated from; a later run must ask for the same to reuse it. */
+export interface KeptGeneration {
+  size: number;
+  seed: number;
+  referenceDate: string;
+}
+
+const KEPT_NAME = /^rvp_bench_(registry|dossier)_[0-9a-f]{10}$/;
+
+/**
+ * Marks a generated PostgreSQL database as kept (`rvp bench --keep`): it records what it was generated
+ * from, as the database's comment, so that a later run (`--registry NAME`) can refuse a mismatch.
+ * Generating the national registry takes half an hour; measuring a change to the intake should not.
+ */
+export async function keepBenchDatabase(bench: BenchDatabase, generation: KeptGeneration): Promise<string> {
+  const name = bench.url ? new URL(bench.url).pathname.slice(1) : '';
+  if (bench.backend !== 'postgres' || !KEPT_NAME.test(name)) {
+    throw new Error('bench: only a generated PostgreSQL database can be kept');
+  }
+  await adminQuery(`comment on database ${name} is '${JSON.stringify(generation)}'`);
+  return name;
+}
+
+/** A database kept by an earlier run, migrated to the current schema; `drop` leaves it in place. */
+export async function openKeptBenchDatabase(
+  name: string,
+  service: ServiceName,
+  generation: KeptGeneration,
+): Promise<BenchDatabase> {
+  if (!KEPT_NAME.test(name) || !name.startsWith(`rvp_bench_${service}_`)) {
+    throw new Error(`bench: ${name} is not the name of a kept ${service} database (rvp_bench_${service}_…)`);
+  }
+  const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+  await admin.connect();
+  let comment: string | null;
+  try {
+    const found = await admin.query<{ comment: string | null }>(
+      'select shobj_description(oid, $1) as comment from pg_database where datname = $2',
+      ['pg_database', name],
+    );
+    if (found.rows.length === 0) throw new Error(`bench: there is no database ${name}`);
+    comment = found.rows[0]!.comment;
+  } finally {
+    await admin.end();
+  }
+  const kept = comment ? (JSON.parse(comment) as KeptGeneration) : null;
+  if (
+    !kept ||
+    kept.size !== generation.size ||
+    kept.seed !== generation.seed ||
+    kept.referenceDate !== generation.referenceDate
+  ) {
+    throw new Error(
+      `bench: ${name} was generated with ${comment ?? 'unknown options'}; run with the same --size, --seed and --reference-date`,
+    );
+  }
+  const bench = await postgresBench(name, service);
+  return { ...bench, drop: async () => undefined };
+}
+
+async function postgresBench(name: string, service: ServiceName | 'bare'): Promise<BenchDatabase> {
   const url = new URL(BENCH_POSTGRES_URL);
   url.pathname = `/${name}`;
-  // Migrated once, at creation: a run is not disturbed by migrations edited while it runs.
+  // Migrated once, when opened for a run: a run is not disturbed by migrations edited while it runs.
   const open = <S>() => openDatabase<S>({ kind: 'postgres', url: url.toString() });
   if (service !== 'bare') {
     const database = await open();

@@ -41,7 +41,12 @@ interface PlannedMessage {
  * registry does not know (held), and at the end repairs (5 %): earlier anonymous activities resent
  * personalised as version 2, which replace what came before.
  */
-export function planMessages(options: NationOptions, count: number): PlannedMessage[] {
+export function planMessages(options: NationOptions, count: number, activityTag = 'X'): PlannedMessage[] {
+  // Activity ids are at most 10 characters (BDS); a tag of its own keeps one run's ids from an earlier
+  // run's in a kept registry, where they would arrive as duplicates instead of new activities.
+  const idDigits = 10 - activityTag.length;
+  if (count > 36 ** idDigits)
+    throw new Error(`bench: ${count} messages do not fit activity tag ${activityTag}`);
   const repairs = Math.floor(count * REPAIR_SHARE);
   const base = count - repairs;
   const planned: PlannedMessage[] = [];
@@ -59,7 +64,7 @@ export function planMessages(options: NationOptions, count: number): PlannedMess
       location: 'Consultatiebureau',
       objection: null,
     }));
-    const activityId = `X${j.toString(36).padStart(9, '0')}`;
+    const activityId = `${activityTag}${j.toString(36).padStart(idDigits, '0')}`;
     const snapshot: ActivitySnapshot = {
       organisationUra: p.organisationUra,
       version: 1,
@@ -120,10 +125,10 @@ const BARE_TABLE = `create table bench_bare_vaccination (
  */
 export async function benchIntake(
   bench: BenchDatabase,
-  options: NationOptions & { messages: number; concurrency?: number },
+  options: NationOptions & { messages: number; concurrency?: number; activityTag?: string },
   log: (line: string) => void,
 ): Promise<BenchResult> {
-  const planned = planMessages(options, options.messages);
+  const planned = planMessages(options, options.messages, options.activityTag);
   const keys = new Map<string, SigningKey>();
   for (const o of organisations) keys.set(o.ura, await newSigningKey(o.ura));
   // As signPayload (src/exchange/signing.ts) does, with each organisation's key imported once.

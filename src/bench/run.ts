@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpus, freemem, totalmem } from 'node:os';
 import type { Command } from 'commander';
 import pg from 'pg';
@@ -5,6 +6,8 @@ import { benchConsentInProcess, benchConsentReevaluation } from './consent.js';
 import {
   BENCH_POSTGRES_URL,
   createBenchDatabase,
+  keepBenchDatabase,
+  openKeptBenchDatabase,
   type BenchBackend,
   type BenchDatabase,
 } from './databases.js';
@@ -38,6 +41,10 @@ export interface BenchOptions {
   apiRate: number;
   /** Worker threads for schedule runs (default: the machine's cores). */
   threads: number;
+  /** PostgreSQL: leave the generated registry in place for later runs (its name is printed). */
+  keep?: boolean;
+  /** PostgreSQL: a registry kept by an earlier run, used instead of generating one. */
+  registry?: string;
   log: (line: string) => void;
 }
 
@@ -77,12 +84,23 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult[
   const registry = async (backend: BenchBackend): Promise<BenchDatabase> => {
     const existing = registries.get(backend);
     if (existing) return existing;
+    if (options.registry && backend === 'postgres') {
+      const kept = await openKeptBenchDatabase(options.registry, 'registry', nation);
+      registries.set(backend, kept);
+      options.log(`  registry: ${options.registry}, kept by an earlier run (migrated to this schema)`);
+      return kept;
+    }
     const bench = await createBenchDatabase(backend, 'registry');
     registries.set(backend, bench);
     const load = await timed(() => loadRegistryNation(bench, nation));
     options.log(
       `  registry generated (${backend}, COPY): ${load.value.persons} persons, ${load.value.vaccinations} vaccinations in ${round(load.ms / 1000)} s`,
     );
+    if (options.keep && backend === 'postgres') {
+      const name = await keepBenchDatabase(bench, nation);
+      registries.set(backend, { ...bench, drop: async () => undefined });
+      options.log(`  registry kept after this run: --registry ${name} (drop it with: dropdb ${name})`);
+    }
     return bench;
   };
   try {
@@ -96,7 +114,14 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult[
           report(
             await benchIntake(
               await registry(backend),
-              { ...nation, messages: options.messages },
+              {
+                ...nation,
+                messages: options.messages,
+                // A kept registry has seen earlier runs' activities: this run's are new ones.
+                ...(options.keep || (options.registry && backend === 'postgres')
+                  ? { activityTag: `X${randomBytes(2).toString('hex')}` }
+                  : {}),
+              },
               options.log,
             ),
           );
@@ -150,6 +175,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--api-seconds <n>', 'API: seconds of load', '20')
     .option('--api-rate <n>', 'API: requests per second', '500')
     .option('--threads <n>', 'worker threads for schedule runs (default: cores)')
+    .option('--keep', 'PostgreSQL: keep the generated registry for later runs and print its name')
+    .option(
+      '--registry <name>',
+      'PostgreSQL: use a registry kept by --keep (same --size, --seed, --reference-date)',
+    )
     .action(
       async (opts: {
         size: string;
@@ -161,6 +191,8 @@ export function registerBenchCommand(program: Command): void {
         apiSeconds: string;
         apiRate: string;
         threads?: string;
+        keep?: boolean;
+        registry?: string;
       }) => {
         const int = (value: string, name: string): number => {
           const n = Number(value);
@@ -189,6 +221,8 @@ export function registerBenchCommand(program: Command): void {
           apiSeconds: int(opts.apiSeconds, '--api-seconds'),
           apiRate: int(opts.apiRate, '--api-rate'),
           threads: opts.threads ? int(opts.threads, '--threads') : cpus().length,
+          ...(opts.keep ? { keep: true } : {}),
+          ...(opts.registry ? { registry: opts.registry } : {}),
           log: (line) => process.stdout.write(`${line}\n`),
         });
       },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { addMonths } from '../domain/dates/index.js';
 import { generatePopulation } from '../demo/generator.js';
 import { createInvitationPool } from '../registry/invitation-worker.js';
@@ -61,6 +62,15 @@ export async function benchSchedule(
   const from = options.referenceDate;
   const to = addMonths(from, 1);
   try {
+    // A kept registry (`--registry`) holds an earlier run's invitations for this period: without them
+    // this run does the whole work again instead of finding everyone invited.
+    await sql`delete from invitation where run_id in (select id from invitation_run where started_by = 'bench')`.execute(
+      database.db,
+    );
+    await sql`delete from invitation_letter where run_id in (select id from invitation_run where started_by = 'bench')`.execute(
+      database.db,
+    );
+    await sql`delete from invitation_run where started_by = 'bench'`.execute(database.db);
     const persons = Number(
       (
         await database.db

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBenchmarks } from '../../src/bench/run.js';
+import pg from 'pg';
+import { BENCH_POSTGRES_URL, type BenchBackend } from '../../src/bench/databases.js';
+import { runBenchmarks, type BenchmarkName } from '../../src/bench/run.js';
 import { buildProgram } from '../../src/cli/program.js';
 
 // A smoke test of `rvp bench` at a tiny size: every benchmark that needs no build or long load runs
@@ -44,6 +46,55 @@ describe('rvp bench (smoke, tiny size)', () => {
     expect(named('Consent re-evaluation').figures.clients).toBe(150);
     expect(named('National invitation run').figures.persons).toBe(150);
     expect(lines.join('\n')).toMatch(/cpu: \d+ ×/);
+  }, 60_000);
+
+  it('keeps a generated registry and measures against it again, as new work each time', async () => {
+    const lines: string[] = [];
+    const options = {
+      size: 120,
+      seed: 6,
+      referenceDate: '2025-09-01',
+      only: ['schedule', 'intake'] as BenchmarkName[],
+      backends: ['postgres'] as BenchBackend[],
+      messages: 40,
+      apiSeconds: 1,
+      apiRate: 10,
+      threads: 1,
+      log: (line: string) => lines.push(line),
+    };
+    const first = await runBenchmarks({ ...options, only: ['schedule'], keep: true });
+    const name = /--registry (rvp_bench_registry_[0-9a-f]+)/.exec(lines.join('\n'))?.[1];
+    expect(name).toBeDefined();
+    try {
+      const again = await runBenchmarks({ ...options, registry: name! });
+      const third = await runBenchmarks({ ...options, only: ['intake'], registry: name! });
+      expect(lines.join('\n')).toContain(`registry: ${name}, kept by an earlier run`);
+      const figures = (results: typeof first, prefix: string) =>
+        results.find((r) => r.name.startsWith(prefix))!.figures;
+      // The second invitation run redoes the first one's work (the bench's invitations were removed),
+      // and the third run's intake messages are new activities, not duplicates of the second's.
+      for (const key of ['persons', 'invitations', 'letters']) {
+        const run = 'National invitation run';
+        expect(figures(again, run)[key], key).toEqual(figures(first, run)[key]);
+      }
+      for (const key of ['outcomes', 'rows committed (vaccinations, worklist)']) {
+        expect(figures(third, 'Registry intake')[key], key).toEqual(figures(again, 'Registry intake')[key]);
+      }
+      expect(String(figures(third, 'Registry intake').outcomes)).toMatch(/^accepted \d+/);
+      // A run asking for another generation is refused, and nothing is dropped.
+      await expect(runBenchmarks({ ...options, size: 121, registry: name! })).rejects.toThrow(
+        /generated with .*"size":120.*same --size/,
+      );
+      await expect(runBenchmarks({ ...options, registry: 'postgres' })).rejects.toThrow(/not the name/);
+    } finally {
+      const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+      await admin.connect();
+      try {
+        await admin.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await admin.end();
+      }
+    }
   }, 60_000);
 
   it('refuses an unknown benchmark or backend with exit code 2', async () => {
