@@ -7,7 +7,15 @@ import { assessSchedule, forecastSchedule, type RegistryDose } from '../registry
 import type { RegistrySchema } from '../registry/schema.js';
 import type { BenchDatabase } from './databases.js';
 import { historyOf, refDaysOf, type NationOptions } from './generate.js';
-import { perSecond, round, timed, withPeakRss, type BenchResult } from './measure.js';
+import {
+  countDatabaseServerCpu,
+  perSecond,
+  processCpuMicrosPer,
+  round,
+  timed,
+  withPeakRss,
+  type BenchResult,
+} from './measure.js';
 
 /**
  * The schedule engine alone, one core, no database: µs per person (the floor a run cannot beat per
@@ -80,6 +88,9 @@ export async function benchSchedule(
       ).n,
     );
     const pool = createInvitationPool(options.threads);
+    // CPU besides wall time: where the run's time goes (this process with its workers, and PostgreSQL).
+    const serverCpu = bench.backend === 'postgres' ? await countDatabaseServerCpu(database.db) : null;
+    const cpuBefore = process.cpuUsage();
     let result;
     try {
       result = await withPeakRss(() =>
@@ -98,6 +109,8 @@ export async function benchSchedule(
     } finally {
       await pool.close();
     }
+    const processCpuSeconds = processCpuMicrosPer(cpuBefore, 1) / 1e6;
+    const serverCpuSeconds = (await serverCpu?.stop()) ?? null;
     const run = result.value.value;
     const seconds = result.value.ms / 1000;
     log(`  run: ${run.personsSeen} persons, ${run.invitations} invitations in ${round(seconds, 2)} s`);
@@ -117,6 +130,8 @@ export async function benchSchedule(
         'persons/s': perSecond(run.personsSeen, result.value.ms),
         'peak RSS (MiB, bench process incl. workers)': result.peakRssMiB,
         'RSS when it started (MiB; earlier benchmarks of this process included)': result.startRssMiB,
+        'CPU, bench process with its workers (s)': round(processCpuSeconds),
+        ...(serverCpuSeconds !== null ? { 'CPU, PostgreSQL server (s)': round(serverCpuSeconds) } : {}),
         ...(persons < 3_500_000 ? { 'projected for 3.5 M (s, linear)': round(projected) } : {}),
       },
       baseline: {
