@@ -139,7 +139,10 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult[
           report(
             await benchCoverage(
               await registry(backend),
-              { referenceDate: options.referenceDate },
+              {
+                referenceDate: options.referenceDate,
+                reused: options.registry !== undefined && backend === 'postgres',
+              },
               options.log,
             ),
           );

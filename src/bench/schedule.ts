@@ -70,15 +70,11 @@ export async function benchSchedule(
   const from = options.referenceDate;
   const to = addMonths(from, 1);
   try {
-    // A kept registry (`--registry`) holds an earlier run's invitations for this period: without them
-    // this run does the whole work again instead of finding everyone invited.
-    await sql`delete from invitation where run_id in (select id from invitation_run where started_by = 'bench')`.execute(
-      database.db,
-    );
-    await sql`delete from invitation_letter where run_id in (select id from invitation_run where started_by = 'bench')`.execute(
-      database.db,
-    );
-    await sql`delete from invitation_run where started_by = 'bench'`.execute(database.db);
+    // A kept registry (`--registry`) holds an earlier run's invitations: without them this run does
+    // the whole work again instead of finding everyone invited. A generated registry has no other
+    // runs. Truncated, not deleted: a delete checks `follows_invitation_id` (not indexed) per row, and
+    // the tables are left as a new registry has them (no statistics), as the first run found them.
+    await sql`truncate invitation, invitation_letter, invitation_run`.execute(database.db);
     const persons = Number(
       (
         await database.db
