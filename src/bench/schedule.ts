@@ -97,7 +97,6 @@ export async function benchSchedule(
             to,
             startedBy: 'bench',
             today: from,
-            batchSize: 2000,
             evaluator: pool,
           }),
         ),

@@ -5,9 +5,9 @@
  *   registry's own validity judgement (the schedule engine). Statement-level triggers (migration 008)
  *   mark persons whose vaccinations change in `coverage_dirty`; `refreshCoverage` re-judges only those,
  *   in batches, or everybody with `{ full: true }`.
- * - `computeCoverage` is then one set-based pass over `person` (the cohorts asked for) joined to
- *   `coverage_person`, grouped by municipality, birth year and sex, with one filtered count per
- *   indicator; organisations and the nation are sums; anonymous doses come from `coverage_dose_month`.
+ * - `computeCoverage` then reads the population per municipality, birth year, sex and indicators met
+ *   from `coverage_cohort` (kept by triggers, migration 017), less the persons gone by the reference
+ *   date; organisations and the nation are sums; anonymous doses come from `coverage_dose_month`.
  * - Small numbers are suppressed on the whole tree before anything is filtered for the caller.
  */
 import { availableParallelism } from 'node:os';
