@@ -91,19 +91,12 @@ export async function openKeptBenchDatabase(
   if (!KEPT_NAME.test(name) || !name.startsWith(`rvp_bench_${service}_`)) {
     throw new Error(`bench: ${name} is not the name of a kept ${service} database (rvp_bench_${service}_…)`);
   }
-  const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
-  await admin.connect();
-  let comment: string | null;
-  try {
-    const found = await admin.query<{ comment: string | null }>(
-      'select shobj_description(oid, $1) as comment from pg_database where datname = $2',
-      ['pg_database', name],
-    );
-    if (found.rows.length === 0) throw new Error(`bench: there is no database ${name}`);
-    comment = found.rows[0]!.comment;
-  } finally {
-    await admin.end();
-  }
+  const found = await adminQuery<{ comment: string | null }>(
+    'select shobj_description(oid, $1) as comment from pg_database where datname = $2',
+    ['pg_database', name],
+  );
+  if (found.length === 0) throw new Error(`bench: there is no database ${name}`);
+  const comment = found[0]!.comment;
   const kept = comment ? (JSON.parse(comment) as KeptGeneration) : null;
   if (
     !kept ||
@@ -117,6 +110,17 @@ export async function openKeptBenchDatabase(
   }
   const bench = await postgresBench(name, service);
   return { ...bench, drop: async () => undefined };
+}
+
+/** Drops a database kept by `--keep` (by name, as printed); the name must be one a run made. */
+export async function dropKeptBenchDatabase(name: string): Promise<void> {
+  if (!KEPT_NAME.test(name)) throw new Error(`bench: ${name} is not the name of a kept database`);
+  await adminQuery(`drop database if exists ${name} with (force)`);
+}
+
+/** Whether a database of this name exists on the bench server. */
+export async function benchDatabaseExists(name: string): Promise<boolean> {
+  return (await adminQuery('select 1 from pg_database where datname = $1', [name])).length > 0;
 }
 
 async function postgresBench(name: string, service: ServiceName | 'bare'): Promise<BenchDatabase> {
@@ -167,7 +171,9 @@ async function postgresBench(name: string, service: ServiceName | 'bare'): Promi
         await client.end();
       }
     },
-    drop: () => adminQuery(`drop database if exists ${name} with (force)`),
+    drop: async () => {
+      await adminQuery(`drop database if exists ${name} with (force)`);
+    },
   };
 }
 
@@ -236,11 +242,14 @@ async function* batched(
   if (chunk.length > 0) yield chunk.join('');
 }
 
-async function adminQuery(sql: string): Promise<void> {
+async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  sql: string,
+  params: unknown[] = [],
+): Promise<R[]> {
   const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
   await admin.connect();
   try {
-    await admin.query(sql);
+    return (await admin.query<R>(sql, params)).rows;
   } finally {
     await admin.end();
   }

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { BENCH_POSTGRES_URL, type BenchBackend } from '../../src/bench/databases.js';
+import { benchDatabaseExists, dropKeptBenchDatabase, type BenchBackend } from '../../src/bench/databases.js';
 import { runBenchmarks, type BenchmarkName } from '../../src/bench/run.js';
 import { buildProgram } from '../../src/cli/program.js';
 
@@ -86,15 +85,11 @@ describe('rvp bench (smoke, tiny size)', () => {
         /generated with .*"size":120.*same --size/,
       );
       await expect(runBenchmarks({ ...options, registry: 'postgres' })).rejects.toThrow(/not the name/);
+      expect(await benchDatabaseExists(name!)).toBe(true);
     } finally {
-      const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
-      await admin.connect();
-      try {
-        await admin.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await admin.end();
-      }
+      if (name) await dropKeptBenchDatabase(name);
     }
+    expect(await benchDatabaseExists(name!)).toBe(false);
   }, 60_000);
 
   it('refuses an unknown benchmark or backend with exit code 2', async () => {
