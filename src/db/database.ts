@@ -82,6 +82,10 @@ async function openPostgres<Schema>(url: string): Promise<Database<Schema>> {
   // status-query tails for 1.5 s whenever load resumed after a short lull (issue 8).
   const pool = new pg.Pool({
     connectionString: url,
+    // No JIT compilation: the services run short statements whose estimated cost can still pass
+    // jit_above_cost on national tables (intake's by-person read: 145,000 for 175 persons), and
+    // compiling them took 38 % of PostgreSQL's CPU at intake (issue 8). An `options` in the URL wins.
+    options: '-c jit=off',
     max: 10,
     idleTimeoutMillis: 60_000,
     types: types as pg.CustomTypesConfig,

@@ -1,13 +1,13 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { anonymise, validateMessage, type VaccinationMessage } from '../domain/messages/index.js';
 import { appendAudit } from '../db/audit.js';
+import { lockIntakeKeys, unlockIntakeKeys, type IntakeKeys } from './intake-locks.js';
 import { verifySigned, type KeyResolver } from '../exchange/signing.js';
 import type { IntakeResult } from '../exchange/sender.js';
 import {
   assessSchedule,
   compareDoses,
   loadRegistryDoses,
-  registryDoseOf,
   type RegistryDose,
   vaccineGroupsOf,
 } from './schedule-service.js';
@@ -22,8 +22,10 @@ export const MAX_BATCH = 1000;
  * Fast path (issue 8): signatures and contents are checked first; the valid messages are then stored
  * set-based, in groups of 50–250 with distinct activities (a few statements and one commit per group
  * instead of per message), with the same outcomes, rows, audit entries (in message order)
- * and feedback as one by one. When the database refuses a group's transaction, that group is stored
+ * and feedback as one by one. When the database refuses a group's statement, that group is stored
  * one message per transaction, so one bad message never blocks or half-writes the others.
+ * Concurrent batches store side by side except where they share an activity or a person
+ * (src/registry/intake-locks.ts).
  */
 export async function receiveMessages(
   db: Kysely<RegistrySchema>,
@@ -71,11 +73,10 @@ export async function receiveMessages(
   }
   if (group.length > 0) groups.push(group);
   for (const members of groups) {
-    let stored: Awaited<ReturnType<typeof storeBatch>> | null = null;
+    let stored: Awaited<ReturnType<typeof storeGroup>> | null = null;
     if (options.setBased !== false) {
       try {
-        const persons = await readPersons(db, members);
-        stored = await db.transaction().execute((trx) => storeBatch(trx, members, persons));
+        stored = await db.connection().execute((connection) => storeGroup(connection, members));
       } catch (error) {
         // A message the database refuses: one by one below finds it and the others still land.
         // Anything else (connection lost, shutdown) fails the delivery; the sender retries it.
@@ -84,7 +85,7 @@ export async function receiveMessages(
       }
     }
     if (stored) {
-      // Judged after the commit, outside the audit chain's lock: other groups store meanwhile.
+      // Judged after the commit: other groups store meanwhile.
       judgeFeedback(stored.pending, stored.outcomes);
       for (const { index } of members) results[index] = { index, ...stored.outcomes.get(index)! };
     } else {
@@ -158,15 +159,6 @@ function refusalRow(refusal: Refusal) {
   };
 }
 
-/**
- * Intake transactions take the audit chain's lock (migration 003's advisory lock) first: they hold
- * row locks (received versions, consent facts) and append to the audit trail, and taking that lock
- * before any row lock keeps concurrent batches from deadlocking on each other's rows.
- */
-async function lockAuditChain(trx: Kysely<RegistrySchema>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('rvp-audit-chain'))`.execute(trx);
-}
-
 /** What a committed group still owes its answers: R-R3 feedback, judged after the commit. */
 interface PendingFeedback {
   /** Accepted messages linked to a person, in message order. */
@@ -188,8 +180,8 @@ interface PersonRow {
 }
 
 /**
- * The group's persons by BSN and whether they asked to be unlinked (R-R6), in one read that locks
- * nothing, so before the transaction: what is done while the audit chain is locked serialises intake.
+ * The group's persons by BSN and whether they asked to be unlinked (R-R6), read under the group's
+ * locks (an unlink takes the person's lock too), in one read that locks no row.
  */
 async function readPersons(
   db: Kysely<RegistrySchema>,
@@ -208,28 +200,51 @@ async function readPersons(
   return new Map(persons.rows.map((p) => [p.bsn, p]));
 }
 
+/** The (URA, activity) and BSN locks of messages (src/registry/intake-locks.ts). */
+const keysOf = (messages: VaccinationMessage[]): IntakeKeys => ({
+  activities: messages.map((m) => ({ organisationUra: m.organisationUra, activityId: m.activity.id })),
+  bsns: messages.flatMap((m) => (m.schema === 'open-rvp/message-4/v1' ? [m.client.bsn] : [])),
+});
+
 /**
- * The set-based twin of `store` for a batch whose activities are all distinct: the same decisions
+ * The set-based twin of `store` for a group whose activities are all distinct: the same decisions
  * (duplicate, stale, held, unlinked → anonymous, replace on a newer version) made for all at once.
+ *
+ * On a connection of its own: the group's activity and person locks are taken for the session, the
+ * decisions are read under them, and all of the group's writes are one autocommitted statement. The
+ * audit chain's lock (taken by its trigger) is so held only from the group's audit rows to the
+ * commit, with no round trip to this process in between, and groups of other activities and
+ * persons store side by side (issue 8: the lock held across round trips serialised intake).
+ */
+async function storeGroup(
+  connection: Kysely<RegistrySchema>,
+  batch: Array<{ index: number; message: VaccinationMessage }>,
+): Promise<{ outcomes: Map<number, Omit<IntakeResult, 'index'>>; pending: PendingFeedback }> {
+  await lockIntakeKeys(connection, keysOf(batch.map((b) => b.message)), 'session');
+  try {
+    return await storeLocked(connection, batch, await readPersons(connection, batch));
+  } finally {
+    await unlockIntakeKeys(connection);
+  }
+}
+
+/**
  * All of a group's writes are one statement, rows given with one array parameter per column
  * (`unnest`): binding thousands of scalar parameters cost more than the inserts themselves (issue 8).
  */
-async function storeBatch(
+async function storeLocked(
   trx: Kysely<RegistrySchema>,
   batch: Array<{ index: number; message: VaccinationMessage }>,
   personByBsn: Map<string, PersonRow>,
 ): Promise<{ outcomes: Map<number, Omit<IntakeResult, 'index'>>; pending: PendingFeedback }> {
   const outcomes = new Map<number, Omit<IntakeResult, 'index'>>();
   const pending: PendingFeedback = { linked: [], before: new Map(), stored: new Map(), position: new Map() };
-  await lockAuditChain(trx);
   const uras = batch.map((b) => b.message.organisationUra);
   const activityIds = batch.map((b) => b.message.activity.id);
   const previousRows = await sql<{ organisation_ura: string; activity_id: string; version: number }>`
     select r.organisation_ura, r.activity_id, r.version from received_activity r
     join unnest(${uras}::text[], ${activityIds}::text[]) as k(ura, activity_id)
-      on r.organisation_ura = k.ura and r.activity_id = k.activity_id
-    order by r.organisation_ura, r.activity_id
-    for update of r`.execute(trx);
+      on r.organisation_ura = k.ura and r.activity_id = k.activity_id`.execute(trx);
   const previous = new Map(
     previousRows.rows.map((r) => [`${r.organisation_ura}|${r.activity_id}`, r.version]),
   );
@@ -273,23 +288,24 @@ async function storeBatch(
     }
   }
 
-  if (held.length > 0) {
-    await trx
-      .insertInto('intake_worklist')
-      .values(
-        held.map(({ message }) => ({
-          organisation_ura: message.organisationUra,
-          activity_id: message.activity.id,
-          version: message.version,
-          reason_code: 'unknown-bsn',
-          reason: 'Het BSN is niet bekend in het register.',
-          message,
-          resolved_at: null,
-        })),
-      )
-      .execute();
+  // Held messages wait on the worklist, written in the group's one statement with the rest.
+  const worklist =
+    held.length > 0
+      ? [
+          sql`worklist as (${insertColumns('intake_worklist', [
+            ['organisation_ura', 'text', held.map(({ message }) => message.organisationUra)],
+            ['activity_id', 'text', held.map(({ message }) => message.activity.id)],
+            ['version', 'int', held.map(({ message }) => message.version)],
+            ['reason_code', 'text', held.map(() => 'unknown-bsn')],
+            ['reason', 'text', held.map(() => 'Het BSN is niet bekend in het register.')],
+            ['message', 'jsonb', held.map(({ message }) => JSON.stringify(message))],
+          ])})`,
+        ]
+      : [];
+  if (accepted.length === 0) {
+    if (worklist.length > 0) await sql`with ${sql.join(worklist)} select 1`.execute(trx);
+    return { outcomes, pending };
   }
-  if (accepted.length === 0) return { outcomes, pending };
 
   const replaceUras = accepted.map((a) => a.message.organisationUra);
   const replaceIds = accepted.map((a) => a.message.activity.id);
@@ -341,10 +357,12 @@ async function storeBatch(
     message.schema === 'open-rvp/message-4/v1' ? 'personalised' : 'anonymous',
   );
 
-  // Every write of the group in one statement (one round trip while the audit chain is locked).
+  // Every write of the group in one statement, committed on its own: the audit rows' trigger takes
+  // the chain's lock, held to the commit at the statement's end.
   // A repair (higher version) replaces what came before, personalised or anonymous (R-V4).
   const keys = sql`unnest(${replaceUras}::text[], ${replaceIds}::text[]) as k(ura, activity_id)`;
   const writes = [
+    ...worklist,
     sql`replaced as (delete from vaccination_event v using ${keys}
       where v.organisation_ura = k.ura and v.activity_id = k.activity_id)`,
     sql`replaced_anonymous as (delete from anonymous_vaccination v using ${keys}
@@ -403,15 +421,19 @@ async function storeBatch(
     ])})`,
   ];
   // The statement also answers the feedback's question (R-R3, judged after the commit): the linked
-  // persons' doses as they stood before it (its snapshot) and the doses it stored.
+  // persons' doses as they stood before it (its snapshot) and the doses it stored, one row per person
+  // and part with the doses packed in one text: a dozen rows per message cost this process more to
+  // receive than to judge (issue 8).
   const linkedIds = [...new Set(accepted.flatMap((a) => (a.person ? [a.person.id] : [])))];
   const stored =
     personal.person_id.length > 0
-      ? sql`union all select 'stored', ${sql.raw(DOSE_COLUMNS)} from personal`
+      ? sql`union all select 'stored', person_id, ${PACKED_DOSES} from personal group by person_id`
       : sql``;
-  const doses = await sql<DoseRow & { part: 'before' | 'stored' }>`with ${sql.join(writes)}
-    select 'before' as part, ${sql.raw(DOSE_COLUMNS)} from vaccination_event
-    where person_id = any(${linkedIds}::uuid[]) ${stored}`.execute(trx);
+  const doses = await sql<{ part: 'before' | 'stored'; person_id: string; doses: string }>`with ${sql.join(
+    writes,
+  )}
+    select 'before' as part, person_id, ${PACKED_DOSES} from vaccination_event
+    where person_id = any(${linkedIds}::uuid[]) group by person_id ${stored}`.execute(trx);
 
   for (const a of accepted) {
     pending.position.set(`${a.message.organisationUra}|${a.message.activity.id}`, a.index);
@@ -426,12 +448,30 @@ async function storeBatch(
     }
   }
   for (const r of doses.rows) {
-    const into = r.part === 'before' ? pending.before : pending.stored;
-    const list = into.get(r.person_id);
-    if (list) list.push(registryDoseOf(r));
-    else into.set(r.person_id, [registryDoseOf(r)]);
+    (r.part === 'before' ? pending.before : pending.stored).set(r.person_id, unpackDoses(r.doses));
   }
   return { outcomes, pending };
+}
+
+/**
+ * A person's doses as one text: the fields of `RegistryDose` separated by the unit separator (31),
+ * doses by the record separator (30); no field holds either (codes, ids, ISO dates).
+ */
+const PACKED_DOSES = sql`string_agg(concat_ws(chr(31), id, organisation_ura, activity_id, activity_date,
+  vaccine_type, vaccination_date), chr(30)) as doses`;
+
+function unpackDoses(packed: string): RegistryDose[] {
+  return packed.split('\x1e').map((dose) => {
+    const [id, organisationUra, activityId, activityDate, vaccineType, date] = dose.split('\x1f') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    return { id, organisationUra, activityId, activityDate, vaccineType, date };
+  });
 }
 
 /**
@@ -459,16 +499,6 @@ function judgeFeedback(pending: PendingFeedback, outcomes: Map<number, Omit<Inta
 /** The columns of a vaccination the schedule engine needs (RegistryDose). */
 const DOSE_COLUMNS =
   'id, person_id, organisation_ura, activity_id, activity_date, vaccine_type, vaccination_date';
-
-interface DoseRow {
-  id: string;
-  person_id: string;
-  organisation_ura: string;
-  activity_id: string;
-  activity_date: string;
-  vaccine_type: string;
-  vaccination_date: string;
-}
 
 /** The columns vaccination_event and anonymous_vaccination share, as arrays (one per column). */
 interface VaccinationColumns {
@@ -511,7 +541,7 @@ const vaccinationColumnList = (c: VaccinationColumns): Column[] => [
 ];
 
 /** A column to insert: its name, its SQL type and its values (all columns equally long). */
-type Column = [name: string, type: 'text' | 'uuid' | 'date' | 'int', values: unknown[]];
+type Column = [name: string, type: 'text' | 'uuid' | 'date' | 'int' | 'jsonb', values: unknown[]];
 
 /**
  * An insert of rows given column by column, as `insert … select from unnest(…) with ordinality` in
@@ -529,7 +559,8 @@ async function store(
   trx: Kysely<RegistrySchema>,
   message: VaccinationMessage,
 ): Promise<Omit<IntakeResult, 'index'>> {
-  await lockAuditChain(trx);
+  // The message's locks first, the audit entry (and with it the chain's lock) last.
+  await lockIntakeKeys(trx, keysOf([message]), 'transaction');
   const ura = message.organisationUra;
   const activityId = message.activity.id;
   const previous = await trx
@@ -537,7 +568,6 @@ async function store(
     .selectAll()
     .where('organisation_ura', '=', ura)
     .where('activity_id', '=', activityId)
-    .forUpdate()
     .executeTakeFirst();
   if (previous && previous.version === message.version) return { outcome: 'duplicate' };
   if (previous && previous.version > message.version) {
@@ -663,6 +693,7 @@ async function store(
         .doUpdateSet({ version: message.version, kind, received_at: new Date() }),
     )
     .execute();
+  const feedback = personId ? await validityFeedback(trx, personId, ura, activityId) : {};
   await appendAudit(trx, {
     actorId: `exchange:${ura}`,
     organisationUra: ura,
@@ -670,9 +701,7 @@ async function store(
     subjectType: personId ? 'person' : 'anonymous-activity',
     subjectId: personId,
   });
-  return personId
-    ? { outcome: 'accepted', ...(await validityFeedback(trx, personId, ura, activityId)) }
-    : { outcome: 'accepted' };
+  return { outcome: 'accepted', ...feedback };
 }
 
 /**

@@ -14,6 +14,7 @@ import type { App } from '../http/app.js';
 import { requirePermission } from '../http/policy.js';
 import { notFound, ProblemError } from '../http/problem.js';
 import type { Actor } from '../http/session.js';
+import { lockIntakeKeys } from './intake-locks.js';
 import type { RegistrySchema } from './schema.js';
 
 /** Kysely types of migration registry/012. */
@@ -61,6 +62,11 @@ export interface FormResult {
   rule?: string;
   reason?: string;
 }
+
+const activityKey = (form: { organisationUra: string; activity: { id: string } }) => ({
+  organisationUra: form.organisationUra,
+  activityId: form.activity.id,
+});
 
 /**
  * Stores a form's vaccinations the way intake stores a message of the same activity (R-V4): the form
@@ -205,6 +211,8 @@ export async function receiveRegistrationForm(
     };
   }
   return db.transaction().execute(async (trx) => {
+    // The activity's lock, as intake takes it: a form and a message of one activity never interleave.
+    await lockIntakeKeys(trx, { activities: [activityKey(form)] }, 'transaction');
     const previous = await trx
       .selectFrom('registration_form')
       .select(['id', 'version', 'status', 'person_id'])
@@ -297,6 +305,7 @@ async function retract(db: Kysely<RegistrySchema>, retraction: FormRetraction): 
   const ura = retraction.organisationUra;
   const activityId = retraction.activity.id;
   return db.transaction().execute(async (trx) => {
+    await lockIntakeKeys(trx, { activities: [activityKey(retraction)] }, 'transaction');
     const previous = await trx
       .selectFrom('registration_form')
       .select(['id', 'version'])

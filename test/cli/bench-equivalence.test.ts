@@ -97,13 +97,15 @@ describe.each(BACKENDS)('issue-8 fast paths on %s', (backend) => {
       const audit = await sql<{ row: string }>`select concat_ws('|', actor_id, action, subject_type,
         (select bsn from person where id::text = subject_id)) as row from audit_event
         where action like 'intake.%' order by seq`.execute(db);
-      const worklist = await sql<{ n: number }>`select count(*)::int as n from intake_worklist`.execute(db);
+      // Held messages are kept whole (the set-based path writes them as a jsonb array parameter).
+      const worklist = await sql<{ message: unknown }>`select message from intake_worklist
+        order by activity_id, version`.execute(db);
       return {
         events: events.rows.map((r) => r.row),
         anonymous: anonymous.rows.map((r) => r.row),
         facts: facts.rows.map((r) => r.row),
         audit: audit.rows.map((r) => r.row),
-        worklist: worklist.rows[0]?.n,
+        worklist: worklist.rows.map((r) => r.message),
       };
     };
     const clear = () =>
@@ -134,7 +136,8 @@ describe.each(BACKENDS)('issue-8 fast paths on %s', (backend) => {
     expect(actual.events).toEqual(expected.events);
     expect(actual.anonymous).toEqual(expected.anonymous);
     expect(actual.facts).toEqual(expected.facts);
-    expect(actual.worklist).toBe(expected.worklist);
+    expect(actual.worklist).toEqual(expected.worklist);
+    expect(actual.worklist.length).toBeGreaterThan(0);
     // The audit trail holds both deliveries: the second half must repeat the first, entry by entry.
     const half = actual.audit.length / 2;
     expect(actual.audit.slice(half)).toEqual(actual.audit.slice(0, half));

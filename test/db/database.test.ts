@@ -40,6 +40,18 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     expect(registryTables).not.toContain('client');
   });
 
+  it('plans statements without JIT compilation, however costly they look', async () => {
+    // 9 M estimated rows: far above jit_above_cost (100,000), where a default server compiles.
+    const plan = await sql<{ 'QUERY PLAN': unknown }>`explain (format json)
+      select sum(a * b) from generate_series(1, 3000) a, generate_series(1, 3000) b`.execute(
+      registry.database.db,
+    );
+    const text = JSON.stringify(plan.rows[0]);
+    expect(text).toContain('"Total Cost"');
+    expect(Number(/"Total Cost":([\d.]+)/.exec(text)?.[1])).toBeGreaterThan(100_000);
+    expect(text).not.toContain('"JIT"');
+  });
+
   it('rolls a failed transaction back completely', async () => {
     const { db } = dossier.database;
     await expect(

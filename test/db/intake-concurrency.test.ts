@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { planMessages } from '../../src/bench/intake.js';
+import { verifyAuditChain } from '../../src/db/audit-verify.js';
+import { organisations } from '../../src/demo/organisations.js';
+import type { VaccinationMessage } from '../../src/domain/messages/index.js';
+import { localKeys, newSigningKey, signPayload, type SigningKey } from '../../src/exchange/signing.js';
+import type { IntakeResult } from '../../src/exchange/sender.js';
+import { receiveMessages } from '../../src/registry/intake.js';
+import { generatedRegistry } from '../support/bench-fixtures.js';
+import { BACKENDS } from '../support/databases.js';
+
+// Intake groups of different activities and persons store side by side (src/registry/intake-locks.ts).
+// Deliveries that race on the same activities and persons must still leave what one at a time would:
+// each activity's newest version exactly once, its consent facts, an intact audit chain.
+const nation = { size: 30, seed: 91, referenceDate: '2025-09-01' };
+const ACTIVITIES = 160;
+
+describe.each(BACKENDS)('concurrent intake on %s', (backend) => {
+  const registry = generatedRegistry(backend, nation);
+
+  it('racing originals and repairs of the same activities and persons store each activity once, at its newest version', async () => {
+    const db = registry.database.db;
+    const keys = new Map<string, SigningKey>();
+    for (const o of organisations) keys.set(o.ura, await newSigningKey(o.ura));
+    const resolver = localKeys([...keys.values()].map((k) => k.publicJwk));
+    // 160 activities of 30 persons (about five each), and a version 2 of every one with other batches.
+    const originals = planMessages(nation, ACTIVITIES, 'C').slice(0, ACTIVITIES - ACTIVITIES / 20);
+    const repairs = originals.map((m) => {
+      const payload = m.payload as VaccinationMessage;
+      return {
+        ...m,
+        payload: {
+          ...payload,
+          version: 2,
+          vaccinations: payload.vaccinations.map((v) => ({ ...v, batchNumber: `R${v.batchNumber}` })),
+        },
+      };
+    });
+    const sign = (list: typeof originals) =>
+      Promise.all(list.map((m) => signPayload(m.payload, keys.get(m.ura)!)));
+    const [v1, v2] = [await sign(originals), await sign(repairs)];
+    const half = v1.length / 2;
+
+    const snapshot = async () => {
+      const personal = await sql<{ row: string }>`select concat_ws('|', p.bsn, v.organisation_ura,
+          v.activity_id, v.version, v.vaccine_type, v.batch_number) as row
+        from vaccination_event v join person p on p.id = v.person_id where v.activity_id like 'C%' order by 1`.execute(
+        db,
+      );
+      const anonymous = await sql<{ row: string }>`select concat_ws('|', organisation_ura, activity_id,
+          version, vaccine_type, batch_number) as row from anonymous_vaccination order by 1`.execute(db);
+      const received = await sql<{ row: string }>`select concat_ws('|', organisation_ura, activity_id,
+          version, kind) as row from received_activity order by 1`.execute(db);
+      const facts = await sql<{
+        row: string;
+      }>`select concat_ws('|', p.bsn, f.organisation_ura, f.consent_date)
+          as row from consent_fact f join person p on p.id = f.person_id order by 1`.execute(db);
+      const worklist = await sql<{ n: number }>`select count(*)::int as n from intake_worklist`.execute(db);
+      const audit = await sql<{ n: number }>`select count(*)::int as n from audit_event
+          where action like 'intake.%'`.execute(db);
+      return {
+        personal: personal.rows.map((r) => r.row),
+        anonymous: anonymous.rows.map((r) => r.row),
+        received: received.rows.map((r) => r.row),
+        facts: facts.rows.map((r) => r.row),
+        worklist: worklist.rows[0]!.n,
+        audit: audit.rows[0]!.n,
+      };
+    };
+    const clear = () =>
+      sql`delete from vaccination_event where activity_id like 'C%'; delete from anonymous_vaccination;
+        delete from consent_fact; delete from received_activity; delete from intake_worklist`.execute(db);
+    const fallbacks: unknown[] = [];
+    const deliver = async (lane: string[]) => {
+      const answers: IntakeResult[] = [];
+      for (let start = 0; start < lane.length; start += 40) {
+        const batch = lane.slice(start, start + 40);
+        answers.push(
+          ...(await receiveMessages(db, resolver, batch, { onFallback: (e) => fallbacks.push(e) })),
+        );
+      }
+      return answers;
+    };
+
+    // One at a time: the originals, then the repairs.
+    await clear();
+    const auditBefore = (await snapshot()).audit;
+    const sequential = [...(await deliver(v1)), ...(await deliver(v2))];
+    const expected = await snapshot();
+    expect(sequential.filter((a) => a.outcome === 'accepted').length).toBe(expected.audit - auditBefore);
+
+    // Four lanes at once: each half's originals race its repairs (one lane backwards), and the halves
+    // share persons, so groups of the same activities and of the same persons meet.
+    await clear();
+    const lanes = [v1.slice(0, half), v2.slice(0, half), v1.slice(half), v2.slice(half).reverse()];
+    const answers = (await Promise.all(lanes.map(deliver))).flat();
+    const actual = await snapshot();
+
+    expect(fallbacks).toEqual([]);
+    const outcomes = new Set(answers.map((a) => a.outcome));
+    expect([...outcomes].every((o) => ['accepted', 'stale', 'held'].includes(o))).toBe(true);
+    expect(answers.filter((a) => a.outcome === 'held').length).toBe(
+      sequential.filter((a) => a.outcome === 'held').length,
+    );
+    // Whatever the order, each activity holds its version 2 rows once, and nothing of version 1.
+    expect(actual.personal).toEqual(expected.personal);
+    expect(actual.anonymous).toEqual(expected.anonymous);
+    expect(actual.received).toEqual(expected.received);
+    expect(actual.facts).toEqual(expected.facts);
+    expect(actual.worklist).toBe(expected.worklist);
+    expect(expected.personal.length).toBeGreaterThan(ACTIVITIES / 2);
+    expect(expected.personal.every((row) => row.split('|')[3] === '2')).toBe(true);
+    // One audit entry per accepted message, chained without a gap or a fork.
+    expect(actual.audit - expected.audit).toBe(answers.filter((a) => a.outcome === 'accepted').length);
+    const chain = await verifyAuditChain(db);
+    expect(chain.firstBroken).toBeNull();
+  }, 60_000);
+});
