@@ -12,7 +12,7 @@ import { ageInYears, isIsoDate } from '../domain/dates/index.js';
 import { notFound, ProblemError, ruleViolation } from '../http/problem.js';
 import type { Actor } from '../http/session.js';
 import { buildCertificatePdf, type CertificateContent } from './certificate-pdf.js';
-import { lockIntakeKeys } from './intake-locks.js';
+import { lockIntakeKeysAndAuditChain } from './intake-locks.js';
 import type { PopulationTables } from './population-import.js';
 import type { RegistrySchema } from './schema.js';
 
@@ -211,14 +211,14 @@ export async function unlinkPerson(
 ): Promise<UnlinkResult> {
   const db = withCitizenTables(database);
   return db.transaction().execute(async (trx) => {
-    // The person's intake lock before the row lock, in intake's order: a group storing this person's
-    // messages finishes first, and the next one reads the unlink request.
+    // The person's intake lock before the row lock: a group storing this person's messages finishes
+    // first, and the next one reads the unlink request.
     const bsn = await trx
       .selectFrom('person')
       .select('bsn')
       .where('id', '=', context.personId)
       .executeTakeFirst();
-    if (bsn) await lockIntakeKeys(trx, { bsns: [bsn.bsn] }, 'transaction');
+    await lockIntakeKeysAndAuditChain(trx, { bsns: bsn ? [bsn.bsn] : [] });
     const person = await lockPerson(trx, context.personId);
     const earlier = await trx
       .selectFrom('unlink_request')

@@ -56,3 +56,20 @@ export async function unlockIntakeKeys(
 ): Promise<void> {
   await sql`select pg_advisory_unlock_all()`.execute(db);
 }
+
+/**
+ * For the other writers of vaccinations (the one-by-one intake path, unlink requests, registration
+ * forms): their locks, then the audit chain's lock at once. Their statements' triggers update
+ * `coverage_dose_month`'s shared rows before their audit entry is written; a set-based group takes
+ * the chain's lock before those rows (its triggers fire at the end of its statement). Had these
+ * writers taken the chain's lock last, each would wait for the other: a deadlock, which
+ * test/db/intake-concurrency.test.ts found between an unlink and an intake group.
+ */
+export async function lockIntakeKeysAndAuditChain(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service schema
+  trx: Kysely<any>,
+  keys: IntakeKeys,
+): Promise<void> {
+  await lockIntakeKeys(trx, keys, 'transaction');
+  await sql`select pg_advisory_xact_lock(hashtext('rvp-audit-chain'))`.execute(trx);
+}

@@ -1,7 +1,12 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { anonymise, validateMessage, type VaccinationMessage } from '../domain/messages/index.js';
 import { appendAudit } from '../db/audit.js';
-import { lockIntakeKeys, unlockIntakeKeys, type IntakeKeys } from './intake-locks.js';
+import {
+  lockIntakeKeys,
+  lockIntakeKeysAndAuditChain,
+  unlockIntakeKeys,
+  type IntakeKeys,
+} from './intake-locks.js';
 import { verifySigned, type KeyResolver } from '../exchange/signing.js';
 import type { IntakeResult } from '../exchange/sender.js';
 import {
@@ -559,8 +564,7 @@ async function store(
   trx: Kysely<RegistrySchema>,
   message: VaccinationMessage,
 ): Promise<Omit<IntakeResult, 'index'>> {
-  // The message's locks first, the audit entry (and with it the chain's lock) last.
-  await lockIntakeKeys(trx, keysOf([message]), 'transaction');
+  await lockIntakeKeysAndAuditChain(trx, keysOf([message]));
   const ura = message.organisationUra;
   const activityId = message.activity.id;
   const previous = await trx

@@ -14,7 +14,7 @@ import type { App } from '../http/app.js';
 import { requirePermission } from '../http/policy.js';
 import { notFound, ProblemError } from '../http/problem.js';
 import type { Actor } from '../http/session.js';
-import { lockIntakeKeys } from './intake-locks.js';
+import { lockIntakeKeysAndAuditChain } from './intake-locks.js';
 import type { RegistrySchema } from './schema.js';
 
 /** Kysely types of migration registry/012. */
@@ -212,7 +212,7 @@ export async function receiveRegistrationForm(
   }
   return db.transaction().execute(async (trx) => {
     // The activity's lock, as intake takes it: a form and a message of one activity never interleave.
-    await lockIntakeKeys(trx, { activities: [activityKey(form)] }, 'transaction');
+    await lockIntakeKeysAndAuditChain(trx, { activities: [activityKey(form)] });
     const previous = await trx
       .selectFrom('registration_form')
       .select(['id', 'version', 'status', 'person_id'])
@@ -305,7 +305,7 @@ async function retract(db: Kysely<RegistrySchema>, retraction: FormRetraction): 
   const ura = retraction.organisationUra;
   const activityId = retraction.activity.id;
   return db.transaction().execute(async (trx) => {
-    await lockIntakeKeys(trx, { activities: [activityKey(retraction)] }, 'transaction');
+    await lockIntakeKeysAndAuditChain(trx, { activities: [activityKey(retraction)] });
     const previous = await trx
       .selectFrom('registration_form')
       .select(['id', 'version'])
@@ -436,6 +436,22 @@ export async function resolveUnmatched(
 ): Promise<{ status: 'matched' | 'kept-anonymous' }> {
   requirePermission(actor, 'registry.registration-form');
   return db.transaction().execute(async (trx) => {
+    // The form's activity and the chosen person are locked as intake locks them, before the form.
+    const target = await trx
+      .selectFrom('registration_form')
+      .select(['organisation_ura', 'activity_id'])
+      .where('id', '=', formId)
+      .executeTakeFirst();
+    const chosen =
+      'personId' in decision
+        ? await trx.selectFrom('person').select('bsn').where('id', '=', decision.personId).executeTakeFirst()
+        : undefined;
+    await lockIntakeKeysAndAuditChain(trx, {
+      activities: target
+        ? [{ organisationUra: target.organisation_ura, activityId: target.activity_id }]
+        : [],
+      bsns: chosen ? [chosen.bsn] : [],
+    });
     const row = await trx
       .selectFrom('registration_form')
       .selectAll()

@@ -6,6 +6,7 @@ import { organisations } from '../../src/demo/organisations.js';
 import type { VaccinationMessage } from '../../src/domain/messages/index.js';
 import { localKeys, newSigningKey, signPayload, type SigningKey } from '../../src/exchange/signing.js';
 import type { IntakeResult } from '../../src/exchange/sender.js';
+import { unlinkPerson } from '../../src/registry/citizen-requests.js';
 import { receiveMessages } from '../../src/registry/intake.js';
 import { generatedRegistry } from '../support/bench-fixtures.js';
 import { BACKENDS } from '../support/databases.js';
@@ -115,5 +116,57 @@ describe.each(BACKENDS)('concurrent intake on %s', (backend) => {
     expect(actual.audit - expected.audit).toBe(answers.filter((a) => a.outcome === 'accepted').length);
     const chain = await verifyAuditChain(db);
     expect(chain.firstBroken).toBeNull();
+  }, 60_000);
+
+  it('an unlink racing the intake of the same persons leaves nothing of theirs personal (R-R6)', async () => {
+    const db = registry.database.db;
+    const keys = new Map<string, SigningKey>();
+    for (const o of organisations) keys.set(o.ura, await newSigningKey(o.ura));
+    const resolver = localKeys([...keys.values()].map((k) => k.publicJwk));
+    const planned = planMessages(nation, 150, 'U').filter(
+      (m) => (m.payload as VaccinationMessage).schema === 'open-rvp/message-4/v1',
+    );
+    const signed = await Promise.all(planned.map((m) => signPayload(m.payload, keys.get(m.ura)!)));
+    const persons = await db.selectFrom('person').select('id').execute();
+    const staff = {
+      userId: 'test-registry',
+      name: 'Test',
+      role: 'registry-admin',
+      organisation: { ura: null, name: 'RIVM' },
+    };
+
+    // Two lanes deliver batches of 15 while every person is unlinked, a few milliseconds apart.
+    const lane = async (messages: string[]) => {
+      const answers: IntakeResult[] = [];
+      for (let start = 0; start < messages.length; start += 15) {
+        answers.push(...(await receiveMessages(db, resolver, messages.slice(start, start + 15))));
+      }
+      return answers;
+    };
+    const half = Math.ceil(signed.length / 2);
+    const [first, second] = await Promise.all([
+      lane(signed.slice(0, half)),
+      lane(signed.slice(half)),
+      Promise.all(
+        persons.map(async ({ id }, i) => {
+          await new Promise((resolve) => setTimeout(resolve, i * 4));
+          return unlinkPerson(db, { personId: id, actor: staff, requestId: `unlink-${i}` });
+        }),
+      ),
+    ]);
+    const answers = [...first, ...second];
+
+    // Whichever came first, every person ends unlinked, with no personal row or consent fact left;
+    // every dose of an accepted message is kept, anonymously.
+    const personal = await sql<{ n: number }>`select count(*)::int as n from vaccination_event`.execute(db);
+    expect(personal.rows[0]!.n).toBe(0);
+    const facts = await sql<{ n: number }>`select count(*)::int as n from consent_fact`.execute(db);
+    expect(facts.rows[0]!.n).toBe(0);
+    const accepted = answers.flatMap((a, i) => (a.outcome === 'accepted' ? [planned[i]!] : []));
+    expect(accepted.length).toBeGreaterThan(90);
+    const anonymous = await sql<{ n: number }>`select count(*)::int as n from anonymous_vaccination
+      where activity_id like 'U%'`.execute(db);
+    expect(anonymous.rows[0]!.n).toBe(accepted.reduce((n, m) => n + m.vaccinations.length, 0));
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   }, 60_000);
 });
