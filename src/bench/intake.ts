@@ -41,7 +41,12 @@ interface PlannedMessage {
  * registry does not know (held), and at the end repairs (5 %): earlier anonymous activities resent
  * personalised as version 2, which replace what came before.
  */
-export function planMessages(options: NationOptions, count: number, activityTag = 'X'): PlannedMessage[] {
+export function planMessages(
+  options: NationOptions,
+  count: number,
+  activityTag = 'X',
+  personOffset = 0,
+): PlannedMessage[] {
   // Activity ids are at most 10 characters (BDS); a tag of its own keeps one run's ids from an earlier
   // run's in a kept registry, where they would arrive as duplicates instead of new activities.
   const idDigits = 10 - activityTag.length;
@@ -53,7 +58,9 @@ export function planMessages(options: NationOptions, count: number, activityTag 
   const anonymous: Array<{ j: number; snapshot: ActivitySnapshot }> = [];
   for (let j = 0; j < base; j++) {
     // A spread of persons over the whole population (a multiplicative walk, no repeats below size).
-    const index = Number((BigInt(j) * 2_654_435_761n) % BigInt(Math.max(1, options.size)));
+    const index = Number(
+      (BigInt(j) * 2_654_435_761n + BigInt(personOffset)) % BigInt(Math.max(1, options.size)),
+    );
     const p = generatedPersonAt(options, index);
     const date = addDays(options.referenceDate, -(j % 30));
     const vaccinations = (j % 3 === 0 ? ['11', '08'] : ['04']).map((vaccineType) => ({
@@ -125,10 +132,15 @@ const BARE_TABLE = `create table bench_bare_vaccination (
  */
 export async function benchIntake(
   bench: BenchDatabase,
-  options: NationOptions & { messages: number; concurrency?: number; activityTag?: string },
+  options: NationOptions & {
+    messages: number;
+    concurrency?: number;
+    activityTag?: string;
+    personOffset?: number;
+  },
   log: (line: string) => void,
 ): Promise<BenchResult> {
-  const planned = planMessages(options, options.messages, options.activityTag);
+  const planned = planMessages(options, options.messages, options.activityTag, options.personOffset);
   const keys = new Map<string, SigningKey>();
   for (const o of organisations) keys.set(o.ura, await newSigningKey(o.ura));
   // As signPayload (src/exchange/signing.ts) does, with each organisation's key imported once.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { cpus, freemem, totalmem } from 'node:os';
 import type { Command } from 'commander';
 import pg from 'pg';
@@ -117,9 +117,14 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult[
               {
                 ...nation,
                 messages: options.messages,
-                // A kept registry has seen earlier runs' activities: this run's are new ones.
+                // A kept registry has seen earlier runs' activities and persons: this run's activities
+                // are new ones, and its persons another slice of the population, so repeated runs do
+                // not pile doses onto the same persons (each intake judges a person's whole history).
                 ...(options.keep || (options.registry && backend === 'postgres')
-                  ? { activityTag: `X${randomBytes(2).toString('hex')}` }
+                  ? {
+                      activityTag: `X${randomBytes(2).toString('hex')}`,
+                      personOffset: randomInt(options.size),
+                    }
                   : {}),
               },
               options.log,

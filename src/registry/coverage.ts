@@ -25,7 +25,7 @@ import {
   type CoverageIndicator,
 } from '../domain/coverage/index.js';
 import { addMonths, type IsoDate } from '../domain/dates/index.js';
-import { assessSchedule, type RegistryDose } from './schedule-service.js';
+import { judgeDoses, type RegistryDose } from './schedule-service.js';
 import type { RegistrySchema } from './schema.js';
 
 export interface CoverageTables {
@@ -102,22 +102,17 @@ export function judgeCoverage(job: CoverageJob): CoverageJudgement {
   for (const p of job.persons) {
     const own = doses.get(p.id);
     if (!own || own.length === 0) continue;
-    const assessment = assessSchedule({ birthDate: p.birth_date, gender: p.gender }, own, job.assessmentDate);
+    const validities = judgeDoses({ birthDate: p.birth_date, gender: p.gender }, own, job.assessmentDate);
     let valid = 0;
-    for (const d of assessment.doses) {
-      if (d.validity.status === 'Valid') valid += 1;
-      else notValid.push({ vaccination_id: d.vaccinationId, person_id: p.id, status: d.validity.status });
-    }
+    const judged = own.map((d, i) => {
+      const status = validities[i]!.status;
+      if (status === 'Valid') valid += 1;
+      else notValid.push({ vaccination_id: d.id, person_id: p.id, status });
+      return { vaccineType: d.vaccineType, date: d.date, valid: status === 'Valid' };
+    });
     statuses.push({
       person_id: p.id,
-      met: indicatorsMet(
-        p.birth_date,
-        assessment.doses.map((d) => ({
-          vaccineType: d.vaccineType,
-          date: d.date,
-          valid: d.validity.status === 'Valid',
-        })),
-      ),
+      met: indicatorsMet(p.birth_date, judged),
       valid_doses: valid,
       assessed_on: job.assessmentDate,
     });

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { anonymise, validateMessage, type VaccinationMessage } from '../domain/messages/index.js';
+import { arrayLiteral } from '../db/array-literal.js';
 import { appendAudit } from '../db/audit.js';
 import {
   lockIntakeKeys,
@@ -7,11 +8,11 @@ import {
   unlockIntakeKeys,
   type IntakeKeys,
 } from './intake-locks.js';
-import { verifySigned, type KeyResolver } from '../exchange/signing.js';
+import { verifySigned, type HeaderCache, type KeyResolver } from '../exchange/signing.js';
 import type { IntakeResult } from '../exchange/sender.js';
 import {
-  assessSchedule,
   compareDoses,
+  judgeDoses,
   loadRegistryDoses,
   type RegistryDose,
   vaccineGroupsOf,
@@ -43,7 +44,8 @@ export async function receiveMessages(
     onGroupStored?: (messages: number) => void;
   } = {},
 ): Promise<IntakeResult[]> {
-  const checked = await Promise.all(messages.map((jws) => check(keys, jws)));
+  const headers: HeaderCache = new Map(); // this batch's signers, looked up once each
+  const checked = await Promise.all(messages.map((jws) => check(keys, jws, headers)));
   const results: IntakeResult[] = new Array<IntakeResult>(messages.length);
   const refusals: Array<{ index: number; refusal: Refusal }> = [];
   const valid: Array<{ index: number; message: VaccinationMessage }> = [];
@@ -129,8 +131,9 @@ interface Refusal {
 async function check(
   keys: KeyResolver,
   jws: string,
+  headers: HeaderCache,
 ): Promise<{ ok: true; message: VaccinationMessage } | Refusal> {
-  const verified = await verifySigned(jws, keys, { threadPool: true }); // a batch at a time
+  const verified = await verifySigned(jws, keys, { threadPool: true, headers }); // a batch at a time
   if (!verified.ok) return { ok: false, rule: verified.rule, reason: verified.reason };
   const raw = verified.payload as Refusal['raw'];
   const validation = validateMessage(verified.payload);
@@ -172,8 +175,8 @@ interface PendingFeedback {
   before: Map<string, RegistryDose[]>;
   /** Per linked person, the doses the group stored. */
   stored: Map<string, RegistryDose[]>;
-  /** Message position of every (URA, activity) the group stored. */
-  position: Map<string, number>;
+  /** Message position of every activity the group stored, by URA and activity id (no key text to make per dose). */
+  position: Map<string, Map<string, number>>;
 }
 
 interface PersonRow {
@@ -201,7 +204,7 @@ async function readPersons(
   const persons = await sql<PersonRow>`
     select p.id, p.bsn, p.birth_date, p.gender,
       exists (select 1 from unlink_request u where u.person_id = p.id) as unlinked
-    from person p where p.bsn = any(${bsns}::text[])`.execute(db);
+    from person p where p.bsn = any(${arrayLiteral(bsns)}::text[])`.execute(db);
   return new Map(persons.rows.map((p) => [p.bsn, p]));
 }
 
@@ -248,7 +251,7 @@ async function storeLocked(
   const activityIds = batch.map((b) => b.message.activity.id);
   const previousRows = await sql<{ organisation_ura: string; activity_id: string; version: number }>`
     select r.organisation_ura, r.activity_id, r.version from received_activity r
-    join unnest(${uras}::text[], ${activityIds}::text[]) as k(ura, activity_id)
+    join unnest(${arrayLiteral(uras)}::text[], ${arrayLiteral(activityIds)}::text[]) as k(ura, activity_id)
       on r.organisation_ura = k.ura and r.activity_id = k.activity_id`.execute(trx);
   const previous = new Map(
     previousRows.rows.map((r) => [`${r.organisation_ura}|${r.activity_id}`, r.version]),
@@ -365,7 +368,7 @@ async function storeLocked(
   // Every write of the group in one statement, committed on its own: the audit rows' trigger takes
   // the chain's lock, held to the commit at the statement's end.
   // A repair (higher version) replaces what came before, personalised or anonymous (R-V4).
-  const keys = sql`unnest(${replaceUras}::text[], ${replaceIds}::text[]) as k(ura, activity_id)`;
+  const keys = sql`unnest(${arrayLiteral(replaceUras)}::text[], ${arrayLiteral(replaceIds)}::text[]) as k(ura, activity_id)`;
   const writes = [
     ...worklist,
     sql`replaced as (delete from vaccination_event v using ${keys}
@@ -438,10 +441,12 @@ async function storeLocked(
     writes,
   )}
     select 'before' as part, person_id, ${PACKED_DOSES} from vaccination_event
-    where person_id = any(${linkedIds}::uuid[]) group by person_id ${stored}`.execute(trx);
+    where person_id = any(${arrayLiteral(linkedIds)}::uuid[]) group by person_id ${stored}`.execute(trx);
 
   for (const a of accepted) {
-    pending.position.set(`${a.message.organisationUra}|${a.message.activity.id}`, a.index);
+    let ofUra = pending.position.get(a.message.organisationUra);
+    if (!ofUra) pending.position.set(a.message.organisationUra, (ofUra = new Map()));
+    ofUra.set(a.message.activity.id, a.index);
     if (a.person === null) outcomes.set(a.index, { outcome: 'accepted' });
     else {
       pending.linked.push({
@@ -485,7 +490,7 @@ function unpackDoses(packed: string): RegistryDose[] {
  * earlier messages applied, its later ones not yet (the doses they replaced still counted).
  */
 function judgeFeedback(pending: PendingFeedback, outcomes: Map<number, Omit<IntakeResult, 'index'>>): void {
-  const at = (d: RegistryDose) => pending.position.get(`${d.organisationUra}|${d.activityId}`);
+  const at = (d: RegistryDose) => pending.position.get(d.organisationUra)?.get(d.activityId);
   for (const l of pending.linked) {
     const doses = [
       ...(pending.before.get(l.person.id) ?? []).filter((d) => {
@@ -546,7 +551,11 @@ const vaccinationColumnList = (c: VaccinationColumns): Column[] => [
 ];
 
 /** A column to insert: its name, its SQL type and its values (all columns equally long). */
-type Column = [name: string, type: 'text' | 'uuid' | 'date' | 'int' | 'jsonb', values: unknown[]];
+type Column = [
+  name: string,
+  type: 'text' | 'uuid' | 'date' | 'int' | 'jsonb',
+  values: ReadonlyArray<string | number | null>,
+];
 
 /**
  * An insert of rows given column by column, as `insert … select from unnest(…) with ordinality` in
@@ -554,7 +563,9 @@ type Column = [name: string, type: 'text' | 'uuid' | 'date' | 'int' | 'jsonb', v
  */
 function insertColumns(table: string, columns: Column[], tail = ''): RawBuilder<unknown> {
   const names = columns.map(([name]) => name).join(', ');
-  const arrays = sql.join(columns.map(([, type, values]) => sql`${values}::${sql.raw(type)}[]`));
+  const arrays = sql.join(
+    columns.map(([, type, values]) => sql`${arrayLiteral(values)}::${sql.raw(type)}[]`),
+  );
   return sql`insert into ${sql.raw(table)} (${sql.raw(names)})
     select ${sql.raw(names)} from unnest(${arrays}) with ordinality as u(${sql.raw(names)}, n__)
     order by n__ ${sql.raw(tail)}`;
@@ -733,25 +744,23 @@ function feedbackFor(
   ura: string,
   activityId: string,
 ): Pick<IntakeResult, 'feedback'> {
-  const mine = doses.filter((d) => d.organisationUra === ura && d.activityId === activityId);
+  const isMine = (d: RegistryDose) => d.organisationUra === ura && d.activityId === activityId;
+  const mine = doses.filter(isMine);
   if (mine.length === 0) return {};
   const latest = mine
     .map((d) => d.date)
     .sort()
     .at(-1)!;
   // Only the vaccine groups of this activity's vaccines: the same judgement of its doses, 3–5× cheaper.
-  const assessment = assessSchedule({ birthDate: person.birth_date, gender: person.gender }, doses, latest, {
+  const validities = judgeDoses({ birthDate: person.birth_date, gender: person.gender }, doses, latest, {
     vaccineGroups: vaccineGroupsOf(mine.map((d) => d.vaccineType)),
+    only: isMine,
   });
-  const feedback = assessment.doses
-    .filter(
-      (d) => d.organisationUra === ura && d.activityId === activityId && d.validity.status === 'Not Valid',
-    )
-    .map((d) => ({
-      vaccineType: d.vaccineType,
-      date: d.date,
-      status: d.validity.status,
-      reason: d.validity.reason,
-    }));
+  const feedback = doses.flatMap((d, i) => {
+    const validity = validities[i];
+    return validity?.status === 'Not Valid'
+      ? [{ vaccineType: d.vaccineType, date: d.date, status: validity.status, reason: validity.reason }]
+      : [];
+  });
   return feedback.length > 0 ? { feedback } : {};
 }

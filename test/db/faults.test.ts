@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -224,61 +224,64 @@ describe('faults on postgres: the registry database drops its connections mid-ba
       const keys = remoteKeys(
         `http://127.0.0.1:${(dossier.server.address() as AddressInfo).port}/.well-known/jwks.json`,
       );
-      // The registry's log says when a group of the batch is committed: that is when the cut comes.
-      let firstGroupStored: () => void = () => undefined;
-      const groupStored = new Promise<void>((resolve) => (firstGroupStored = resolve));
+      const database = new URL(registryDb.url!).pathname.slice(1);
+      // The registry's log says when a group of the batch is committed: that is when the cut comes,
+      // made by another process while the registry waits in that log call, so the batch's later
+      // groups cannot commit before it (with the cut left to race them, a fast intake sometimes
+      // committed the whole batch first).
+      let cut = false;
+      const cutConnections = () => {
+        execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `import pg from 'pg';
+            const admin = new pg.Client({ connectionString: process.env.ADMIN_URL });
+            await admin.connect();
+            await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [process.env.DATABASE]);
+            await admin.end();`,
+          ],
+          { cwd: ROOT, env: { ...process.env, ADMIN_URL: TEST_POSTGRES_URL, DATABASE: database } },
+        );
+      };
       const registry = await createRegistryApp({
         database: registryDb.database,
         logLevel: 'debug',
         logStream: {
           write: (line: string) => {
-            if (line.includes('"msg":"intake group stored"')) firstGroupStored();
+            if (!cut && line.includes('"msg":"intake group stored"')) {
+              cut = true;
+              cutConnections();
+            }
           },
         },
         trustedKeys: () => keys,
       });
       await registry.listen({ host: '127.0.0.1', port: 0 });
       const registryUrl = `http://127.0.0.1:${(registry.server.address() as AddressInfo).port}`;
-      const database = new URL(registryDb.url!).pathname.slice(1);
-      // Once the registry has committed part of the batch, its database drops every connection.
-      let cutAt = -1;
-      const cutter = async () => {
-        const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await admin.connect();
-        try {
-          await groupStored;
-          await admin.query(
-            'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-            [database],
-          );
-        } finally {
-          await admin.end();
-        }
+      const countReceived = async () => {
         // Counted on a connection of its own: a pooled one may be one the cut has just dropped, and
         // a query sent before the pool hears of it fails (seen once in CI as ECONNRESET).
         const counter = new pg.Client({ connectionString: registryDb.url! });
         await counter.connect();
         try {
           const seen = await counter.query<{ n: number }>('select count(*)::int as n from received_activity');
-          cutAt = Number(seen.rows[0]!.n);
+          return Number(seen.rows[0]!.n);
         } finally {
           await counter.end();
         }
       };
-      let cutting: Promise<void> | undefined;
       const sender = new ExchangeSender({
         db: dossierDb.database.db,
         registryUrl: () => registryUrl,
         today: () => '2026-11-23',
         backoffMs: () => 0,
         batchSize: N,
-        fetch: async (input, init) => {
-          cutting ??= cutter();
-          return fetch(input, init);
-        },
       });
       const first = await sender.deliverDue();
-      await cutting;
+      expect(cut).toBe(true);
+      const cutAt = await countReceived();
       expect(cutAt).toBeGreaterThan(0);
       expect(cutAt).toBeLessThan(N);
       expect(first.failed).toBe(N);

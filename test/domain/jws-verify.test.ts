@@ -8,6 +8,7 @@ import {
   newSigningKey,
   uraOfKid,
   verifySigned,
+  type HeaderCache,
   type KeyResolver,
   type SigningKey,
   type VerifyResult,
@@ -115,6 +116,8 @@ describe('verifySigned (ES256 with node:crypto) decides as jose compactVerify', 
       'kid-without-ura',
       'crit-header',
     ] as const;
+    // One header cache for all runs, as for one intake batch of many signers' messages.
+    const headers: HeaderCache = new Map();
     await fc.assert(
       fc.asyncProperty(
         fc.jsonValue({ maxDepth: 3 }),
@@ -157,6 +160,10 @@ describe('verifySigned (ES256 with node:crypto) decides as jose compactVerify', 
           const ours = decision(await verifySigned(jws, resolver));
           // The thread-pool form (intake batches) decides as the in-place one.
           expect(decision(await verifySigned(jws, resolver, { threadPool: true }))).toEqual(ours);
+          // So does a check that shares the batch's header lookups with the other messages.
+          expect(await verifySigned(jws, resolver, { threadPool: true, headers })).toEqual(
+            await verifySigned(jws, resolver),
+          );
           const theirs = decision(await reference(jws, resolver));
           // Stricter than jose by design: RFC 7515 base64url has no padding (jose tolerates it), and
           // text that is no base64url at all is malformed before any signature is checked (jose

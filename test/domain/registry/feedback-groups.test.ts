@@ -6,6 +6,7 @@ import { rvpSchedule } from '../../../src/domain/schedule/index.js';
 import { generatePopulation } from '../../../src/demo/generator.js';
 import {
   assessSchedule,
+  judgeDoses,
   vaccineGroupsOf,
   type RegistryDose,
 } from '../../../src/registry/schedule-service.js';
@@ -23,11 +24,20 @@ function sameJudgement(
     .map((d) => d.date)
     .sort()
     .at(-1)!;
-  const full = assessSchedule(person, doses, at).doses.filter((d) => d.activityId === activityId);
-  const restricted = assessSchedule(person, doses, at, {
-    vaccineGroups: vaccineGroupsOf(mine.map((d) => d.vaccineType)),
-  }).doses.filter((d) => d.activityId === activityId);
+  const assessment = assessSchedule(person, doses, at);
+  const full = assessment.doses.filter((d) => d.activityId === activityId);
+  const vaccineGroups = vaccineGroupsOf(mine.map((d) => d.vaccineType));
+  const restricted = assessSchedule(person, doses, at, { vaccineGroups }).doses.filter(
+    (d) => d.activityId === activityId,
+  );
   expect(restricted.map((d) => d.validity)).toEqual(full.map((d) => d.validity));
+  // The lean judgement (intake, coverage) gives every dose the assessment's validity, and with
+  // `only` just the doses asked for.
+  expect(judgeDoses(person, doses, at)).toEqual(assessment.doses.map((d) => d.validity));
+  const only = judgeDoses(person, doses, at, { vaccineGroups, only: (d) => d.activityId === activityId });
+  expect(only).toEqual(
+    doses.map((d, i) => (d.activityId === activityId ? assessment.doses[i]!.validity : null)),
+  );
   return full;
 }
 
