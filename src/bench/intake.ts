@@ -18,6 +18,7 @@ import { copyLine, type BenchDatabase } from './databases.js';
 import { VACCINATION_COLUMNS, type NationOptions } from './generate.js';
 import {
   countDatabaseServerCpu,
+  countWalWritten,
   perSecond,
   processCpuMicrosPer,
   round,
@@ -194,6 +195,14 @@ export async function benchIntake(
     logLevel: 'silent',
     trustedKeys: () => trusted, // one key set, as the services' cached remote set
   });
+  const walCount = bench.backend === 'postgres' && bench.url ? await countWalWritten(bench.url) : null;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+    await database.close();
+  };
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/exchange/messages`;
@@ -235,6 +244,8 @@ export async function benchIntake(
     const serverCpuSeconds = (await serverCpuCount?.stop()) ?? null;
     const serverCpu = serverCpuSeconds === null ? null : Math.round((serverCpuSeconds * 1e6) / signed.length);
     const after = await committedRows(database.db);
+    await close(); // so every backend of the run reports its WAL statistics
+    const wal = (await walCount?.stop()) ?? null;
     const seconds = run.ms / 1000;
     const rows = after - before;
     const projected = (200_000 / signed.length) * seconds;
@@ -259,6 +270,13 @@ export async function benchIntake(
               ),
             }
           : {}),
+        ...(wal !== null
+          ? {
+              'WAL per message (bytes; server-wide)': Math.round(wal.bytes / signed.length),
+              'full-page images per 1,000 messages': Math.round((1000 * wal.fullPageImages) / signed.length),
+              'checkpoints during the run': wal.checkpoints,
+            }
+          : {}),
         ...(signed.length !== 200_000 ? { 'projected for 200,000 (s, linear)': round(projected, 1) } : {}),
       },
       baseline: {
@@ -272,8 +290,8 @@ export async function benchIntake(
       ],
     };
   } finally {
-    await app.close();
-    await database.close();
+    await close();
+    await walCount?.release();
   }
 }
 

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
@@ -92,6 +93,77 @@ export async function countDatabaseServerCpu<S>(db: Kysely<S>): Promise<{ stop()
       let ticks = 0;
       for (const [pid, t] of end) ticks += t - (start.get(pid) ?? 0);
       return ticks / 100; // USER_HZ is 100 on Linux
+    },
+  };
+}
+
+/** What the server wrote to its WAL, and the checkpoints it made, between start and stop. */
+export interface WalWritten {
+  records: number;
+  fullPageImages: number;
+  bytes: number;
+  checkpoints: number;
+}
+
+/**
+ * The server's WAL over a run (pg_stat_wal, pg_stat_bgwriter; PostgreSQL 14–16), server-wide, on a
+ * connection of its own. A backend reports its WAL statistics only when idle for a while or when it
+ * exits, so `stop` waits until the run's other connections to the database are closed. Null where
+ * the views differ (PostgreSQL 17 moved the checkpoint counts).
+ */
+export async function countWalWritten(
+  url: string,
+): Promise<{ stop(): Promise<WalWritten | null>; release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let open = true;
+  const release = async () => {
+    if (open) await client.end();
+    open = false;
+  };
+  const read = async (): Promise<WalWritten | null> => {
+    try {
+      const row = (
+        await client.query<{ records: string; fpi: string; bytes: string; checkpoints: string }>(
+          `select w.wal_records as records, w.wal_fpi as fpi, w.wal_bytes as bytes,
+             b.checkpoints_timed + b.checkpoints_req as checkpoints
+           from pg_stat_wal w, pg_stat_bgwriter b`,
+        )
+      ).rows[0]!;
+      return {
+        records: Number(row.records),
+        fullPageImages: Number(row.fpi),
+        bytes: Number(row.bytes),
+        checkpoints: Number(row.checkpoints),
+      };
+    } catch {
+      return null;
+    }
+  };
+  const othersConnected = async () =>
+    (
+      await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`)
+    ).rows[0]!.n;
+  const start = await read();
+  return {
+    release,
+    stop: async () => {
+      try {
+        for (let waited = 0; waited < 5000 && (await othersConnected()) > 0; waited += 50) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const end = await read();
+        if (!start || !end) return null;
+        return {
+          records: end.records - start.records,
+          fullPageImages: end.fullPageImages - start.fullPageImages,
+          bytes: end.bytes - start.bytes,
+          checkpoints: end.checkpoints - start.checkpoints,
+        };
+      } finally {
+        await release();
+      }
     },
   };
 }

@@ -48,13 +48,35 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
+/**
+ * The server settings that shape the PostgreSQL figures most: the intake's cost per message depends
+ * on how much of the registry stays in shared buffers and how often checkpoints force full-page
+ * images (BENCHMARKS.md, seventh round). Printed with every run so figures can be compared.
+ */
+export const REPORTED_SERVER_SETTINGS = [
+  'shared_buffers',
+  'max_wal_size',
+  'checkpoint_timeout',
+  'wal_compression',
+  'synchronous_commit',
+  'autovacuum',
+] as const;
+
 export async function machineDescription(): Promise<string[]> {
   let pgVersion = 'unavailable';
+  let settings: string | null = null;
   try {
     const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
     await client.connect();
     pgVersion = ((await client.query('show server_version')).rows[0] as { server_version: string })
       .server_version;
+    const rows = (
+      await client.query<{ name: string; value: string }>(
+        'select name, current_setting(name) as value from unnest($1::text[]) as name',
+        [REPORTED_SERVER_SETTINGS],
+      )
+    ).rows;
+    settings = rows.map((r) => `${r.name} ${r.value}`).join(', ');
     await client.end();
   } catch {
     // The PostgreSQL benchmarks will say why.
@@ -65,6 +87,7 @@ export async function machineDescription(): Promise<string[]> {
     `cpu: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`,
     `memory: ${Math.round(totalmem() / 2 ** 30)} GiB (${Math.round(freemem() / 2 ** 30)} GiB free)`,
     `node: ${process.version}, PostgreSQL ${pgVersion}, PGlite (WASM)`,
+    ...(settings ? [`PostgreSQL server: ${settings}`] : []),
   ];
 }
 

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { benchDatabaseExists, dropKeptBenchDatabase, type BenchBackend } from '../../src/bench/databases.js';
-import { runBenchmarks, type BenchmarkName } from '../../src/bench/run.js';
+import pg from 'pg';
+import {
+  BENCH_POSTGRES_URL,
+  benchDatabaseExists,
+  dropKeptBenchDatabase,
+  type BenchBackend,
+} from '../../src/bench/databases.js';
+import { REPORTED_SERVER_SETTINGS, runBenchmarks, type BenchmarkName } from '../../src/bench/run.js';
 import { buildProgram } from '../../src/cli/program.js';
 
 // A smoke test of `rvp bench` at a tiny size: every benchmark that needs no build or long load runs
@@ -42,9 +48,27 @@ describe('rvp bench (smoke, tiny size)', () => {
     const intake = named('Registry intake');
     expect(intake.figures.messages).toBe(60);
     expect(String(intake.figures.outcomes)).toMatch(/accepted \d+/);
+    // Every accepted message is written to the WAL. Full-page images come only with a page's first
+    // change after a checkpoint, which a tiny fresh registry may not have had.
+    expect(intake.figures['WAL per message (bytes; server-wide)']).toBeGreaterThan(0);
+    expect(intake.figures['full-page images per 1,000 messages']).toBeGreaterThanOrEqual(0);
+    expect(Number.isInteger(intake.figures['checkpoints during the run'])).toBe(true);
     expect(named('Consent re-evaluation').figures.clients).toBe(150);
     expect(named('National invitation run').figures.persons).toBe(150);
     expect(lines.join('\n')).toMatch(/cpu: \d+ ×/);
+    // The server settings that shape the figures, as the server reports them.
+    const server = lines.find((line) => line.startsWith('PostgreSQL server: '));
+    const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+    await client.connect();
+    try {
+      for (const name of REPORTED_SERVER_SETTINGS) {
+        const value = (await client.query<{ v: string }>('select current_setting($1) as v', [name])).rows[0]!
+          .v;
+        expect(server, name).toContain(`${name} ${value}`);
+      }
+    } finally {
+      await client.end();
+    }
   }, 60_000);
 
   it('keeps a generated registry and measures against it again, as new work each time', async () => {
