@@ -214,9 +214,15 @@ describe.each(BACKENDS)('campaigns on %s', (backend) => {
   });
 
   it('a person moves and cancels their own appointment in the portal, never someone else’s', async () => {
-    // Someone from the appointment group (which people fall in which group depends on random ids).
+    // Someone from the appointment group (which people fall in which group depends on random ids),
+    // but not the one holding the full Amsterdam slot: moving away would free it, and the booking
+    // below that must be refused would then succeed.
     let me = 0;
-    while (!(await portalInvitations(me))[0]?.appointment) me++;
+    for (;;) {
+      const appointment = (await portalInvitations(me))[0]?.appointment;
+      if (appointment && appointment.slotId !== amsterdamSlot) break;
+      me++;
+    }
     const invitation = (await portalInvitations(me))[0]!;
     const slots = (
       await app.inject({
