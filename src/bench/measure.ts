@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 
 /** One benchmark's figures, its baseline and whether it met its targets. */
 export interface BenchResult {
