@@ -230,8 +230,10 @@ export async function refreshCoverage(
       });
       if (total.persons === before) break;
     }
-    // Fold the counts the triggers appended while the batches wrote (migration 017).
+    // Fold the counts the triggers appended while the batches wrote and since the last refresh
+    // (migrations 017 and 019).
     await sql`select coverage_cohort_compact()`.execute(db);
+    await sql`select coverage_dose_month_compact()`.execute(db);
     return { ...total, milliseconds: Math.round(performance.now() - started) };
   } finally {
     await ownPool?.close();
@@ -478,10 +480,18 @@ export async function computeCoverage(
 
   // Doses per organisation and vaccine type per month (for the anonymous estimate).
   const minMonth = years.length ? addMonths(`${years[0]}-01-01`, 0) : ref;
+  // Summed per key: the triggers append signed counts (registry migration 019).
   const doseRows = await db
     .selectFrom('coverage_dose_month')
-    .select(['organisation_ura', 'vaccine_type', 'month', 'personalised', 'anonymous'])
+    .select((eb) => [
+      'organisation_ura',
+      'vaccine_type',
+      'month',
+      eb.fn.sum<number>('personalised').as('personalised'),
+      eb.fn.sum<number>('anonymous').as('anonymous'),
+    ])
     .where('month', '>=', minMonth)
+    .groupBy(['organisation_ura', 'vaccine_type', 'month'])
     .execute();
 
   const cells: CoverageCell[] = [];

@@ -59,11 +59,11 @@ export async function unlockIntakeKeys(
 
 /**
  * For the other writers of vaccinations (the one-by-one intake path, unlink requests, registration
- * forms): their locks, then the audit chain's lock at once. Their statements' triggers update
- * `coverage_dose_month`'s shared rows before their audit entry is written; a set-based group takes
- * the chain's lock before those rows (its triggers fire at the end of its statement). Had these
- * writers taken the chain's lock last, each would wait for the other: a deadlock, which
- * test/db/intake-concurrency.test.ts found between an unlink and an intake group.
+ * forms): their locks, then the audit chain's lock at once, before any row they write. Their
+ * statements' triggers used to update `coverage_dose_month`'s shared rows before their audit entry
+ * was written, while a set-based group took the chain's lock first: an unlink and an intake group
+ * deadlocked so (test/db/intake-concurrency.test.ts). Those counts are appended now (registry
+ * migration 019); the chain's lock still comes first, so no shared row added later can bring it back.
  */
 export async function lockIntakeKeysAndAuditChain(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service schema

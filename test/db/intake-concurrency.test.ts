@@ -10,6 +10,7 @@ import { unlinkPerson } from '../../src/registry/citizen-requests.js';
 import { receiveMessages } from '../../src/registry/intake.js';
 import { generatedRegistry } from '../support/bench-fixtures.js';
 import { BACKENDS } from '../support/databases.js';
+import { doseMonthCounts } from '../support/registry.js';
 
 // Intake groups of different activities and persons store side by side (src/registry/intake-locks.ts).
 // Deliveries that race on the same activities and persons must still leave what one at a time would:
@@ -116,6 +117,21 @@ describe.each(BACKENDS)('concurrent intake on %s', (backend) => {
     expect(actual.audit - expected.audit).toBe(answers.filter((a) => a.outcome === 'accepted').length);
     const chain = await verifyAuditChain(db);
     expect(chain.firstBroken).toBeNull();
+
+    // The monthly dose counts the racing groups' triggers appended add up to the rows stored, and
+    // still do once folded into one row per key, none at zero.
+    const counts = await doseMonthCounts(db);
+    expect(counts.maintained.length).toBeGreaterThan(10);
+    expect(counts.maintained).toEqual(counts.fromScratch);
+    const appended = await sql<{ n: number }>`select count(*)::int as n from coverage_dose_month`.execute(db);
+    await sql`select coverage_dose_month_compact()`.execute(db);
+    const folded = await sql<{ rows: number; keys: number; zero: number }>`select count(*)::int as rows,
+        count(distinct (organisation_ura, vaccine_type, month))::int as keys,
+        count(*) filter (where personalised = 0 and anonymous = 0)::int as zero
+      from coverage_dose_month`.execute(db);
+    expect(folded.rows[0]!.rows).toBeLessThan(appended.rows[0]!.n);
+    expect(folded.rows[0]).toEqual({ rows: folded.rows[0]!.keys, keys: folded.rows[0]!.keys, zero: 0 });
+    expect(await doseMonthCounts(db)).toEqual(counts);
   }, 60_000);
 
   it('an unlink racing the intake of the same persons leaves nothing of theirs personal (R-R6)', async () => {
@@ -168,5 +184,8 @@ describe.each(BACKENDS)('concurrent intake on %s', (backend) => {
       where activity_id like 'U%'`.execute(db);
     expect(anonymous.rows[0]!.n).toBe(accepted.reduce((n, m) => n + m.vaccinations.length, 0));
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
+    // Every dose moved from personalised to anonymous in the monthly counts too.
+    const counts = await doseMonthCounts(db);
+    expect(counts.maintained).toEqual(counts.fromScratch);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RegistrySchema } from '../../src/registry/schema.js';
 import { testPasswordHash } from './session.js';
 
@@ -29,4 +29,29 @@ export async function seedRegistryStaff(db: Kysely<RegistrySchema>): Promise<voi
       })),
     )
     .execute();
+}
+
+/**
+ * `coverage_dose_month` summed per key (its triggers append signed counts, registry migration 019)
+ * and the same counts grouped from the vaccination tables themselves: equal when the triggers kept it.
+ */
+export async function doseMonthCounts(
+  db: Kysely<RegistrySchema>,
+): Promise<{ maintained: string[]; fromScratch: string[] }> {
+  const maintained = await sql<{ row: string }>`select concat_ws('|', organisation_ura, vaccine_type,
+      month, sum(personalised), sum(anonymous)) as row
+    from coverage_dose_month group by organisation_ura, vaccine_type, month
+    having sum(personalised) <> 0 or sum(anonymous) <> 0`.execute(db);
+  const fromScratch = await sql<{ row: string }>`select concat_ws('|', organisation_ura, vaccine_type,
+      month, sum(personalised), sum(anonymous)) as row
+    from (select organisation_ura, vaccine_type, date_trunc('month', vaccination_date)::date as month,
+            1 as personalised, 0 as anonymous from vaccination_event
+          union all
+          select organisation_ura, vaccine_type, date_trunc('month', vaccination_date)::date, 0, 1
+          from anonymous_vaccination) d
+    group by organisation_ura, vaccine_type, month`.execute(db);
+  return {
+    maintained: maintained.rows.map((r) => r.row).sort(),
+    fromScratch: fromScratch.rows.map((r) => r.row).sort(),
+  };
 }
