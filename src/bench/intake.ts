@@ -19,6 +19,7 @@ import { VACCINATION_COLUMNS, type NationOptions } from './generate.js';
 import {
   countDatabaseServerCpu,
   countWalWritten,
+  machineSpeedMs,
   perSecond,
   processCpuMicrosPer,
   round,
@@ -220,6 +221,8 @@ export async function benchIntake(
     };
     const repairsFrom = planned.length - Math.floor(planned.length * REPAIR_SHARE);
     const concurrency = options.concurrency ?? 4;
+    // Taken outside the timed run: it says how fast the machine was just before it.
+    const machineSpeed = machineSpeedMs();
     // CPU besides wall time: on a shared machine it is the figure other load does not inflate.
     const serverCpuCount = bench.backend === 'postgres' ? await countDatabaseServerCpu(database.db) : null;
     const cpuBefore = process.cpuUsage();
@@ -278,6 +281,7 @@ export async function benchIntake(
             }
           : {}),
         ...(signed.length !== 200_000 ? { 'projected for 200,000 (s, linear)': round(projected, 1) } : {}),
+        'machine speed just before the run (ms for the fixed workload; lower is faster)': machineSpeed,
       },
       baseline: {
         label: 'COPY of the same vaccination rows into a bare table',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
@@ -173,3 +174,26 @@ export const processCpuMicrosPer = (since: NodeJS.CpuUsage, units: number): numb
   const used = process.cpuUsage(since);
   return Math.round((used.user + used.system) / Math.max(1, units));
 };
+
+/**
+ * How fast this machine is at the moment: the milliseconds a fixed single-threaded workload takes
+ * (100,000 × a SHA-256 of 1.5 kB and a few small objects, the intake's mix of hashing and garbage),
+ * the median of three. The virtual machines here drift by up to 2× within an hour, so runs are only
+ * comparable next to this figure (docs/performance.md, eighth round). Lower is faster.
+ */
+export function machineSpeedMs(): number {
+  const input = Buffer.alloc(1500, 7);
+  const times: number[] = [];
+  let sink = 0;
+  for (let repeat = 0; repeat < 3; repeat++) {
+    const start = performance.now();
+    for (let i = 0; i < 100_000; i++) {
+      sink += createHash('sha256').update(input).digest()[0]!;
+      const garbage = { i, pair: [i, i + 1], text: `x${i}` };
+      sink += garbage.pair.length + garbage.text.length;
+    }
+    times.push(performance.now() - start);
+  }
+  if (sink < 0) throw new Error('unreachable'); // keeps the loop's work observable
+  return Math.round(times.sort((a, b) => a - b)[1]!);
+}

@@ -17,7 +17,7 @@ import { benchIntake } from './intake.js';
 import { benchApi } from './api.js';
 import { benchCoverage } from './coverage.js';
 import { benchStartup } from './startup.js';
-import { formatResult, round, timed, type BenchResult } from './measure.js';
+import { formatResult, machineSpeedMs, round, timed, type BenchResult } from './measure.js';
 
 export const BENCHMARKS = ['intake', 'consent', 'schedule', 'coverage', 'api', 'startup'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
@@ -88,6 +88,7 @@ export async function machineDescription(): Promise<string[]> {
     `memory: ${Math.round(totalmem() / 2 ** 30)} GiB (${Math.round(freemem() / 2 ** 30)} GiB free)`,
     `node: ${process.version}, PostgreSQL ${pgVersion}, PGlite (WASM)`,
     ...(settings ? [`PostgreSQL server: ${settings}`] : []),
+    `machine speed: ${machineSpeedMs()} ms for a fixed workload (lower is faster; it drifts, see docs/performance.md)`,
   ];
 }
 

@@ -56,6 +56,11 @@ describe('rvp bench (smoke, tiny size)', () => {
     expect(named('Consent re-evaluation').figures.clients).toBe(150);
     expect(named('National invitation run').figures.persons).toBe(150);
     expect(lines.join('\n')).toMatch(/cpu: \d+ ×/);
+    // How fast the machine was, at the start and just before the intake's timed run.
+    expect(lines.join('\n')).toMatch(/machine speed: [1-9]\d* ms for a fixed workload/);
+    expect(
+      intake.figures['machine speed just before the run (ms for the fixed workload; lower is faster)'],
+    ).toBeGreaterThan(0);
     // The server settings that shape the figures, as the server reports them.
     const server = lines.find((line) => line.startsWith('PostgreSQL server: '));
     const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
