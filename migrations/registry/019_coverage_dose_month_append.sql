@@ -1,9 +1,9 @@
 -- Issue 8: doses per organisation, vaccine and month are appended as signed counts, as
 -- coverage_cohort's population is (migration 017), instead of updated in place. Each intake group's
 -- statement upserted a few hundred of these rows (26 organisations × a dozen vaccines × the months
--- of the doses), so lanes storing side by side queued on the same rows, every upsert walked the
--- row's chain of dead versions, and the intake could not take the audit chain's lock after its
--- triggers without risking a deadlock on them (docs/performance.md, seventh round).
+-- of the doses): every upsert walked the row's chain of dead versions, and the intake could not take
+-- the audit chain's lock after its triggers without risking a deadlock on these rows with an unlink
+-- or a registration form (docs/performance.md, seventh round).
 -- Invariant: summed per key, the rows count the doses stored. Readers sum; nothing reads one row.
 -- `coverage_dose_month_compact` folds the rows into one per key; refreshCoverage calls it when it ends.
 alter table coverage_dose_month drop constraint coverage_dose_month_pkey;

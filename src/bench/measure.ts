@@ -178,8 +178,9 @@ export const processCpuMicrosPer = (since: NodeJS.CpuUsage, units: number): numb
 /**
  * How fast this machine is at the moment: the milliseconds a fixed single-threaded workload takes
  * (100,000 × a SHA-256 of 1.5 kB and a few small objects, the intake's mix of hashing and garbage),
- * the median of three. The virtual machines here drift by up to 2× within an hour, so runs are only
- * comparable next to this figure (docs/performance.md, eighth round). Lower is faster.
+ * the median of three. The virtual machines here drift by up to 2× within an hour, so each run
+ * reports it: a snapshot that tells machines and moments apart, not a correction factor (it changes
+ * within a run too; docs/performance.md, eighth round). Lower is faster.
  */
 export function machineSpeedMs(): number {
   const input = Buffer.alloc(1500, 7);
