@@ -64,6 +64,8 @@ export interface KeptGeneration {
   size: number;
   seed: number;
   referenceDate: string;
+  /** What the generator writes (REGISTRY_GENERATOR in generate.ts): a change makes older ones unusable. */
+  generator: number;
 }
 
 const KEPT_NAME = /^rvp_bench_(registry|dossier)_[0-9a-f]{10}$/;
@@ -106,6 +108,11 @@ export async function openKeptBenchDatabase(
   ) {
     throw new Error(
       `bench: ${name} was generated with ${comment ?? 'unknown options'}; run with the same --size, --seed and --reference-date`,
+    );
+  }
+  if (kept.generator !== generation.generator) {
+    throw new Error(
+      `bench: ${name} was written by another version of the generator (${kept.generator ?? 1}, this is ${generation.generator}); generate a new one with --keep`,
     );
   }
   const bench = await postgresBench(name, service);

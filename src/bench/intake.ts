@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { generatedPersonAt } from '../demo/generator.js';
 import { organisations } from '../demo/organisations.js';
@@ -226,6 +227,8 @@ export async function benchIntake(
     // CPU besides wall time: on a shared machine it is the figure other load does not inflate.
     const serverCpuCount = bench.backend === 'postgres' ? await countDatabaseServerCpu(database.db) : null;
     const cpuBefore = process.cpuUsage();
+    // The main thread's share: what it runs one thing at a time (worker and pool threads excluded).
+    const loopBefore = performance.eventLoopUtilization();
     const run = await timed(async () => {
       // Originals first, several organisations' batches at once; the repairs after them.
       for (const [from, to] of [
@@ -244,6 +247,7 @@ export async function benchIntake(
       }
     });
     const processCpu = processCpuMicrosPer(cpuBefore, signed.length);
+    const loopBusy = Math.round((performance.eventLoopUtilization(loopBefore).active * 1000) / signed.length);
     const serverCpuSeconds = (await serverCpuCount?.stop()) ?? null;
     const serverCpu = serverCpuSeconds === null ? null : Math.round((serverCpuSeconds * 1e6) / signed.length);
     const after = await committedRows(database.db);
@@ -264,6 +268,7 @@ export async function benchIntake(
         seconds: round(seconds, 2),
         'messages/s': perSecond(signed.length, run.ms),
         'CPU per message, bench process (µs; registry, its threads and the sending client)': processCpu,
+        'event loop busy per message (µs; the bench process main thread)': loopBusy,
         ...(serverCpu !== null
           ? {
               'CPU per message, PostgreSQL server (µs)': serverCpu,

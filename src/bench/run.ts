@@ -11,7 +11,7 @@ import {
   type BenchBackend,
   type BenchDatabase,
 } from './databases.js';
-import { loadRegistryNation } from './generate.js';
+import { loadRegistryNation, REGISTRY_GENERATOR } from './generate.js';
 import { benchSchedule } from './schedule.js';
 import { benchIntake } from './intake.js';
 import { benchApi } from './api.js';
@@ -109,7 +109,10 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult[
     const existing = registries.get(backend);
     if (existing) return existing;
     if (options.registry && backend === 'postgres') {
-      const kept = await openKeptBenchDatabase(options.registry, 'registry', nation);
+      const kept = await openKeptBenchDatabase(options.registry, 'registry', {
+        ...nation,
+        generator: REGISTRY_GENERATOR,
+      });
       registries.set(backend, kept);
       options.log(`  registry: ${options.registry}, kept by an earlier run (migrated to this schema)`);
       return kept;
@@ -121,7 +124,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult[
       `  registry generated (${backend}, COPY): ${load.value.persons} persons, ${load.value.vaccinations} vaccinations in ${round(load.ms / 1000)} s`,
     );
     if (options.keep && backend === 'postgres') {
-      const name = await keepBenchDatabase(bench, nation);
+      const name = await keepBenchDatabase(bench, { ...nation, generator: REGISTRY_GENERATOR });
       registries.set(backend, { ...bench, drop: async () => undefined });
       options.log(`  registry kept after this run: --registry ${name} (drop it with: dropdb ${name})`);
     }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { auditBatcherFor } from '../db/audit-batch.js';
 import { requirePermission } from '../http/policy.js';
 import { z } from 'zod';
+import { createSignatureChecker } from '../exchange/signature-worker.js';
 import type { KeyResolver } from '../exchange/signing.js';
 import type { App } from '../http/app.js';
 import { MAX_BATCH, receiveMessages } from './intake.js';
@@ -19,6 +20,8 @@ export function registerExchangeRoutes(
   const audit = auditBatcherFor(db);
   // Entries already queued are written before the database handle goes away.
   app.addHook('onClose', () => audit.drain());
+  const signatures = createSignatureChecker();
+  app.addHook('onClose', () => signatures.close());
   app.post(
     '/api/exchange/messages',
     {
@@ -55,6 +58,7 @@ export function registerExchangeRoutes(
     async (request) => ({
       results: await receiveMessages(db, trustedKeys(), request.body.messages, {
         onGroupStored: (messages) => request.log.debug({ messages }, 'intake group stored'),
+        signatures,
       }),
     }),
   );

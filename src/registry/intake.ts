@@ -8,7 +8,14 @@ import {
   unlockIntakeKeys,
   type IntakeKeys,
 } from './intake-locks.js';
-import { verifySigned, type HeaderCache, type KeyResolver } from '../exchange/signing.js';
+import type { SignatureChecker } from '../exchange/signature-worker.js';
+import {
+  verifySigned,
+  verifySignedBatch,
+  type HeaderCache,
+  type KeyResolver,
+  type VerifyResult,
+} from '../exchange/signing.js';
 import type { IntakeResult } from '../exchange/sender.js';
 import {
   compareDoses,
@@ -42,10 +49,23 @@ export async function receiveMessages(
     onFallback?: (error: unknown) => void;
     /** After each group's commit: progress for the log (operators; the fault tests wait for it). */
     onGroupStored?: (messages: number) => void;
+    /** Checks the signatures of a batch of at least WORKER_BATCH_MIN messages in one hand-over. */
+    signatures?: SignatureChecker;
   } = {},
 ): Promise<IntakeResult[]> {
-  const headers: HeaderCache = new Map(); // this batch's signers, looked up once each
-  const checked = await Promise.all(messages.map((jws) => check(keys, jws, headers)));
+  let checked: Array<{ ok: true; message: VaccinationMessage } | Refusal>;
+  if (options.signatures && messages.length >= WORKER_BATCH_MIN) {
+    const verified = await verifySignedBatch(messages, keys, options.signatures);
+    checked = verified.map(checkContents);
+  } else {
+    const headers: HeaderCache = new Map(); // this batch's signers, looked up once each
+    checked = await Promise.all(
+      // On libuv's thread pool: a batch at a time.
+      messages.map(async (jws) =>
+        checkContents(await verifySigned(jws, keys, { threadPool: true, headers })),
+      ),
+    );
+  }
   const results: IntakeResult[] = new Array<IntakeResult>(messages.length);
   const refusals: Array<{ index: number; refusal: Refusal }> = [];
   const valid: Array<{ index: number; message: VaccinationMessage }> = [];
@@ -106,6 +126,12 @@ export async function receiveMessages(
 }
 
 /**
+ * Smallest batch whose signatures go to the checker's worker thread: below it the thread pool's
+ * per-message hand-overs cost less than starting a worker (tests, single resends).
+ */
+export const WORKER_BATCH_MIN = 64;
+
+/**
  * Messages per set-based transaction: a batch commits in about four groups (at least 50, at most
  * 250 messages each): few round trips per message, yet a failure loses little work and a registry
  * stopped mid-batch keeps what it committed (test/db/faults.test.ts).
@@ -127,13 +153,8 @@ interface Refusal {
   raw?: { organisationUra?: unknown; activity?: { id?: unknown }; version?: unknown };
 }
 
-/** Signature, contents and signer: the message, or why it is refused. */
-async function check(
-  keys: KeyResolver,
-  jws: string,
-  headers: HeaderCache,
-): Promise<{ ok: true; message: VaccinationMessage } | Refusal> {
-  const verified = await verifySigned(jws, keys, { threadPool: true, headers }); // a batch at a time
+/** Contents and signer of a verified message: the message, or why it is refused. */
+function checkContents(verified: VerifyResult): { ok: true; message: VaccinationMessage } | Refusal {
   if (!verified.ok) return { ok: false, rule: verified.rule, reason: verified.reason };
   const raw = verified.payload as Refusal['raw'];
   const validation = validateMessage(verified.payload);

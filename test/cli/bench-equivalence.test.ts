@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { refDaysOf } from '../../src/bench/generate.js';
+import { historyOf, refDaysOf } from '../../src/bench/generate.js';
 import { planMessages } from '../../src/bench/intake.js';
-import { generatePopulation } from '../../src/demo/generator.js';
+import { generatedPersonAt, generatePopulation } from '../../src/demo/generator.js';
 import { organisations } from '../../src/demo/organisations.js';
+import { createSignatureChecker } from '../../src/exchange/signature-worker.js';
 import { localKeys, newSigningKey, signPayload, type SigningKey } from '../../src/exchange/signing.js';
-import { receiveMessages } from '../../src/registry/intake.js';
+import { receiveMessages, WORKER_BATCH_MIN } from '../../src/registry/intake.js';
 import { createInvitationPool } from '../../src/registry/invitation-worker.js';
 import { runInvitations } from '../../src/registry/invitations.js';
 import { assessSchedule, forecastSchedule } from '../../src/registry/schedule-service.js';
@@ -39,6 +40,33 @@ describe.each(BACKENDS)('issue-8 fast paths on %s', (backend) => {
   });
 
   const invitationsOf = invitationLines;
+
+  it('records every generated activity as received once, so a resent one is a duplicate', async () => {
+    const db = registry.database.db;
+    const counts = await sql<{ activities: string; received: string; unmatched: string }>`select
+      (select count(*) from (select distinct organisation_ura, activity_id from vaccination_event) a)
+        as activities,
+      (select count(*) from received_activity) as received,
+      (select count(*) from received_activity r where r.version <> 1 or r.kind <> 'personalised'
+        or not exists (select 1 from vaccination_event v where v.organisation_ura = r.organisation_ura
+          and v.activity_id = r.activity_id and v.activity_date = r.received_at::date)) as unmatched`.execute(
+      db,
+    );
+    const { activities, received, unmatched } = counts.rows[0]!;
+    expect(Number(activities)).toBeGreaterThan(nation.size * 2);
+    expect(Number(received)).toBe(Number(activities));
+    expect(Number(unmatched)).toBe(0);
+
+    // The first planned message's person, resending one of its historical activities as version 1.
+    const [planned] = planMessages(nation, 1);
+    const person = generatedPersonAt(nation, 0);
+    const visit = historyOf(person, nation.seed, refDaysOf(nation.referenceDate))[0]!;
+    const payload = structuredClone(planned!.payload) as { activity: { id: string; date: string } };
+    payload.activity = { ...payload.activity, id: visit.activityId, date: visit.date };
+    const key = await newSigningKey(planned!.ura);
+    const [answer] = await receiveMessages(db, localKeys([key.publicJwk]), [await signPayload(payload, key)]);
+    expect(answer?.outcome).toBe('duplicate');
+  });
 
   it('an invitation run on worker threads invites exactly as the single-thread run', async () => {
     const db = registry.database.db;
@@ -113,20 +141,28 @@ describe.each(BACKENDS)('issue-8 fast paths on %s', (backend) => {
         delete from consent_fact; delete from received_activity; delete from intake_worklist`.execute(db);
 
     const fallbacks: unknown[] = [];
+    // The set-based run also checks the signatures of its batches of WORKER_BATCH_MIN or more on a
+    // worker thread, as the HTTP route does.
+    const signatures = createSignatureChecker(1);
     const deliver = async (setBased: boolean) => {
       const answers = [];
       for (const batch of [...batches, tail]) {
         answers.push(
-          ...(await receiveMessages(db, resolver, batch, { setBased, onFallback: (e) => fallbacks.push(e) })),
+          ...(await receiveMessages(db, resolver, batch, {
+            setBased,
+            onFallback: (e) => fallbacks.push(e),
+            ...(setBased ? { signatures } : {}),
+          })),
         );
       }
       return answers;
     };
+    expect(batches[0]!.length).toBeGreaterThanOrEqual(WORKER_BATCH_MIN);
     await clear();
     const oneByOne = await deliver(false);
     const expected = await snapshot();
     await clear();
-    const setBased = await deliver(true);
+    const setBased = await deliver(true).finally(() => signatures.close());
     const actual = await snapshot();
 
     expect(fallbacks).toEqual([]); // the set-based path really ran

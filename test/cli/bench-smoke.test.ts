@@ -53,6 +53,11 @@ describe('rvp bench (smoke, tiny size)', () => {
     expect(intake.figures['WAL per message (bytes; server-wide)']).toBeGreaterThan(0);
     expect(intake.figures['full-page images per 1,000 messages']).toBeGreaterThanOrEqual(0);
     expect(Number.isInteger(intake.figures['checkpoints during the run'])).toBe(true);
+    // The main thread's share of the bench process's CPU.
+    const loopBusy = intake.figures['event loop busy per message (µs; the bench process main thread)'];
+    expect(loopBusy).toBeGreaterThan(0);
+    // Busy time is part of the run's time (both rounded).
+    expect(loopBusy).toBeLessThanOrEqual((Number(intake.figures.seconds) * 1e6) / 60 + 100);
     expect(named('Consent re-evaluation').figures.clients).toBe(150);
     expect(named('National invitation run').figures.persons).toBe(150);
     expect(lines.join('\n')).toMatch(/cpu: \d+ ×/);

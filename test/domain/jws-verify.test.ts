@@ -8,11 +8,13 @@ import {
   newSigningKey,
   uraOfKid,
   verifySigned,
+  verifySignedBatch,
   type HeaderCache,
   type KeyResolver,
   type SigningKey,
   type VerifyResult,
 } from '../../src/exchange/signing.js';
+import { createSignatureChecker } from '../../src/exchange/signature-worker.js';
 
 // verifySigned checks ES256 with node:crypto (issue 8: 2.4× cheaper than WebCrypto); jose's
 // compactVerify is the reference every decision is held against.
@@ -118,6 +120,7 @@ describe('verifySigned (ES256 with node:crypto) decides as jose compactVerify', 
     ] as const;
     // One header cache for all runs, as for one intake batch of many signers' messages.
     const headers: HeaderCache = new Map();
+    const corpus: string[] = [];
     await fc.assert(
       fc.asyncProperty(
         fc.jsonValue({ maxDepth: 3 }),
@@ -157,6 +160,7 @@ describe('verifySigned (ES256 with node:crypto) decides as jose compactVerify', 
           if (mutation === 'bad-base64') jws = `${h}.${p.slice(0, -1)}*.${s}`;
           if (mutation === 'alg-es384-header')
             jws = `${b64(JSON.stringify({ ...header, alg: 'ES384' }))}.${p}.${s}`;
+          corpus.push(jws);
           const ours = decision(await verifySigned(jws, resolver));
           // The thread-pool form (intake batches) decides as the in-place one.
           expect(decision(await verifySigned(jws, resolver, { threadPool: true }))).toEqual(ours);
@@ -174,5 +178,23 @@ describe('verifySigned (ES256 with node:crypto) decides as jose compactVerify', 
       ),
       { numRuns: 300 },
     );
-  });
+
+    // The intake's large batches: every signature checked on a worker thread in one hand-over.
+    const checker = createSignatureChecker(1);
+    try {
+      const batch = await verifySignedBatch(corpus, resolver, checker);
+      const single = await Promise.all(corpus.map((jws) => verifySigned(jws, resolver)));
+      expect(batch).toEqual(single);
+      const rules = new Set(batch.map((r) => (r.ok ? 'ok' : r.rule)));
+      expect([...rules].sort()).toEqual([
+        'bad-signature',
+        'malformed-jws',
+        'malformed-payload',
+        'ok',
+        'unknown-signer',
+      ]);
+    } finally {
+      await checker.close();
+    }
+  }, 30_000);
 });
