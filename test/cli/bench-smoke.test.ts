@@ -53,6 +53,13 @@ describe('rvp bench (smoke, tiny size)', () => {
     expect(intake.figures['WAL per message (bytes; server-wide)']).toBeGreaterThan(0);
     expect(intake.figures['full-page images per 1,000 messages']).toBeGreaterThanOrEqual(0);
     expect(Number.isInteger(intake.figures['checkpoints during the run'])).toBe(true);
+    // Wall time above the CPU floor: the run's own seconds, projected to 200,000, less its floor.
+    const projected = Number(intake.figures['projected for 200,000 (s, linear)']);
+    const floor = Number(intake.figures['CPU floor for 200,000 on 2 cores (s; all CPU, perfectly parallel)']);
+    expect(intake.figures['time above the CPU floor, for 200,000 (s; cores idle or waiting)']).toBeCloseTo(
+      projected - floor,
+      0,
+    );
     // The main thread's share of the bench process's CPU.
     const loopBusy = intake.figures['event loop busy per message (µs; the bench process main thread)'];
     expect(loopBusy).toBeGreaterThan(0);
