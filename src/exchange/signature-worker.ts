@@ -3,9 +3,9 @@ import { Piscina } from 'piscina';
 
 /**
  * ES256 checks of a whole batch on a worker thread, handed over once. Checking each signature on
- * libuv's thread pool costs the event loop ~20 µs per message in hand-overs and callbacks (a third of
- * the check itself); one task per batch costs it ~2 µs (docs/performance.md, ninth round). This module
- * is both the worker's entry (its default export) and the checker's factory.
+ * libuv's thread pool costs the event loop 17–23 µs per message in hand-overs and callbacks (a third
+ * of the check itself); one task per batch costs it 1–2 µs (docs/performance.md, ninth round). This
+ * module is both the worker's entry (its default export) and the checker's factory.
  */
 export interface SignatureCheck {
   key: KeyObject;
