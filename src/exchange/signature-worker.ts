@@ -1,5 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { workerPool } from '../worker-pool.js';
 
 /**
  * ES256 checks of a whole batch on a worker thread, handed over once. Checking each signature on
@@ -82,19 +83,11 @@ function pack(items: readonly SignatureCheck[]): SignatureJob {
  * minute without one, so an app that never takes a large batch (tests, a quiet registry) runs none.
  */
 export function createSignatureChecker(threads = 2): SignatureChecker {
-  const self = import.meta.url;
   let pool: Piscina | null = null;
   return {
     check: async (items) => {
       if (items.length === 0) return [];
-      // From the TypeScript sources (tests, tsx) a worker needs tsx's loader; the build runs as is.
-      pool ??= new Piscina({
-        filename: self,
-        minThreads: 0,
-        maxThreads: threads,
-        idleTimeout: 60_000,
-        ...(self.endsWith('.ts') ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
-      });
+      pool ??= workerPool(import.meta.url, { minThreads: 0, maxThreads: threads, idleTimeout: 60_000 });
       const job = pack(items);
       const valid = (await pool.run(job, { transferList: [job.bytes.buffer as ArrayBuffer] })) as Uint8Array;
       return Array.from(valid, (v) => v === 1);

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { workerPool } from '../worker-pool.js';
 import {
   judgeCoverage,
   type CoverageEvaluator,
@@ -22,14 +22,7 @@ export interface CoveragePool extends CoverageEvaluator {
 }
 
 export function createCoveragePool(threads = availableParallelism()): CoveragePool {
-  const self = import.meta.url;
-  // From the TypeScript sources (tests, tsx) a worker needs tsx's loader; the build runs as is.
-  const pool = new Piscina({
-    filename: self,
-    minThreads: threads,
-    maxThreads: threads,
-    ...(self.endsWith('.ts') ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
-  });
+  const pool = workerPool(import.meta.url, { minThreads: threads, maxThreads: threads });
   return {
     threads,
     judge: (job) => pool.run(job) as Promise<CoverageJudgement>,

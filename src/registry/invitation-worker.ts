@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { workerPool } from '../worker-pool.js';
 import {
   evaluateCandidates,
   type Candidate,
@@ -22,14 +22,7 @@ export interface InvitationPool extends InvitationEvaluator {
 }
 
 export function createInvitationPool(threads = availableParallelism()): InvitationPool {
-  const self = import.meta.url;
-  // From the TypeScript sources (tests, tsx) a worker needs tsx's loader; the build runs as is.
-  const pool = new Piscina({
-    filename: self,
-    minThreads: threads,
-    maxThreads: threads,
-    ...(self.endsWith('.ts') ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
-  });
+  const pool = workerPool(import.meta.url, { minThreads: threads, maxThreads: threads });
   return {
     threads,
     evaluate: (job) => pool.run(job) as Promise<Candidate[]>,
