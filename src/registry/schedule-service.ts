@@ -247,8 +247,15 @@ export function judgeDoses(
   assessmentDate: IsoDate,
   options: AssessOptions & { only?: (dose: RegistryDose) => boolean } = {},
 ): Array<DoseValidity | null> {
-  const { results, doseOfInput } = runEngine(person, doses, assessmentDate, options);
   const only = options.only;
+  const { results, doseOfInput } = runEngine(
+    person,
+    doses,
+    assessmentDate,
+    options,
+    // The engine lists only the doses asked about; the others are evaluated all the same.
+    only ? (input, ofInput) => only(doses[ofInput[input]!]!) : undefined,
+  );
   const perDose = doses.map((d) => (only && !only(d) ? null : ([] as AssessedDose['groups'])));
   for (const group of results) {
     for (const d of group.doses) {
@@ -274,6 +281,7 @@ function runEngine(
   doses: readonly RegistryDose[],
   assessmentDate: IsoDate,
   options: AssessOptions,
+  listDose?: (input: number, doseOfInput: readonly number[]) => boolean,
 ) {
   const schedule = options.schedule ?? rvpSchedule;
   const maternal = options.maternalPertussis ?? 'unknown';
@@ -294,7 +302,11 @@ function runEngine(
     },
     input,
     assessmentDate,
-    { detail: false, ...(options.vaccineGroups ? { vaccineGroups: options.vaccineGroups } : {}) },
+    {
+      detail: false,
+      ...(options.vaccineGroups ? { vaccineGroups: options.vaccineGroups } : {}),
+      ...(listDose ? { listDose: (input: number) => listDose(input, doseOfInput) } : {}),
+    },
   );
   return { schedule, maternal, results, doseOfInput };
 }

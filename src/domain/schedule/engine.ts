@@ -69,6 +69,11 @@ export interface EvaluateOptions {
   readonly detail?: boolean;
   /** false: leave out the dose judgements (`doses` of groups is empty): forecasts only (invitation runs). */
   readonly doses?: boolean;
+  /**
+   * Only the input doses (by position) this accepts are listed in `doses` of groups (default all). Every
+   * dose is still evaluated: the listed ones are judged against the whole history (intake feedback).
+   */
+  readonly listDose?: (index: number) => boolean;
 }
 
 export interface AntigenDoseResult {
@@ -175,10 +180,11 @@ interface SeriesForecastState {
 }
 
 interface SeriesEval {
-  readonly series: AntigenSeries;
-  readonly recs: readonly Rec[];
+  series: AntigenSeries;
+  recs: readonly Rec[];
+  /** Per record of `recs` (only the first recs.length entries: the array is reused, see newSeriesEval). */
   readonly evals: DoseEval[];
-  /** Day each target dose was satisfied on, NaN while not (plain array: typed arrays cost more to allocate per series). */
+  /** Day each target dose was satisfied on, NaN while not (only the first series.doses.length entries). */
   readonly satisfiedDay: number[];
   /** Next target dose index after evaluation (doses.length when all were satisfied or skipped). */
   next: number;
@@ -258,6 +264,7 @@ function buildContext(
   patient: PatientInput,
   doses: readonly DoseInput[],
   assessmentDate: IsoDate,
+  antigens?: ReadonlySet<string>,
 ): Ctx {
   const dob = toDay(patient.birthDate);
   const history: Rec[] = [];
@@ -292,18 +299,27 @@ function buildContext(
     observations: observations && observations.length > 0 ? new Set(observations) : NO_OBSERVATIONS,
     birthCountry: patient.birthCountry,
     history,
-    byAntigen: organise(data, dob, history),
+    byAntigen: organise(data, dob, history, antigens),
     ages: agesOf(dob),
   };
 }
 
-/** LS 4.6 §4.2 organise immunisation history: antigen administered records per antigen, in date order. */
-function organise(data: ScheduleData, dob: Day, history: readonly Rec[]): Map<string, Rec[]> {
+/**
+ * LS 4.6 §4.2 organise immunisation history: antigen administered records per antigen, in date order;
+ * only for `antigens` when given (the antigens of the vaccine groups asked for: no other is evaluated).
+ */
+function organise(
+  data: ScheduleData,
+  dob: Day,
+  history: readonly Rec[],
+  antigens: ReadonlySet<string> | undefined,
+): Map<string, Rec[]> {
   const byAntigen = new Map<string, Rec[]>();
   for (const rec of history) {
     const vaccine = data.vaccineCodes.get(rec.code);
     if (!vaccine) continue;
     for (const a of vaccine.associations) {
+      if (antigens && !antigens.has(a.antigen)) continue;
       if (a.beginAge && rec.day < addDuration(dob, a.beginAge)) continue;
       if (a.endAge && rec.day >= addDuration(dob, a.endAge)) continue;
       const list = byAntigen.get(a.antigen);
@@ -345,44 +361,93 @@ function isRelevant(ctx: Ctx, series: AntigenSeries): boolean {
 // ---------------------------------------------------------------------------------------------
 // LS 4.6 ch. 6: evaluation
 
-function nanArray(n: number): number[] {
-  const a: number[] = [];
-  for (let i = 0; i < n; i++) a.push(Number.NaN);
-  return a;
+/**
+ * Series evaluations are scratch: no result holds one (results copy what they need), and one patient is
+ * evaluated at a time, synchronously. So they are reused from call to call instead of allocated per
+ * series and per dose: the intake judges every message, and this was the largest share of its garbage
+ * (issue 8). `beginEvaluation` hands the whole pool out again; the pool grows to the most series one
+ * call evaluates (bounded by the schedule data).
+ */
+const seriesPool: SeriesEval[] = [];
+let seriesPoolUsed = 0;
+
+function beginEvaluation(): void {
+  seriesPoolUsed = 0;
 }
 
-function newEvals(n: number): DoseEval[] {
-  const evals: DoseEval[] = [];
-  for (let i = 0; i < n; i++)
-    evals.push({ status: 'Not Valid', reason: undefined, reasons: undefined, target: -1, grace: false });
-  return evals;
-}
+/** An empty vaccine list for a forecast not made yet; never modified (combineForecasts copies). */
+const NO_VACCINES: string[] = [];
 
+/**
+ * A series evaluation, reset. `evals` and `satisfiedDay` keep their length from earlier use: only the
+ * first `recs.length` and `series.doses.length` entries belong to this evaluation, and every reader
+ * stays within those.
+ */
 function newSeriesEval(series: AntigenSeries, recs: readonly Rec[]): SeriesEval {
-  const n = series.doses.length;
-  return {
-    series,
-    recs,
-    evals: newEvals(recs.length),
-    satisfiedDay: nanArray(n),
-    next: 0,
-    validCount: 0,
-    firstValidDay: undefined,
-    forecast: {
-      status: 'Not complete',
-      target: -1,
-      earliest: undefined,
-      recommended: undefined,
-      pastDue: undefined,
-      latest: undefined,
-      unadjustedRecommended: undefined,
-      unadjustedPastDue: undefined,
-      priority: false,
-      finish: DAY_MAX,
-      completable: false,
-      vaccines: [],
-    },
-  };
+  let se = seriesPool[seriesPoolUsed];
+  if (!se) {
+    se = {
+      series,
+      recs,
+      evals: [],
+      satisfiedDay: [],
+      next: 0,
+      validCount: 0,
+      firstValidDay: undefined,
+      forecast: {
+        status: 'Not complete',
+        target: -1,
+        earliest: undefined,
+        recommended: undefined,
+        pastDue: undefined,
+        latest: undefined,
+        unadjustedRecommended: undefined,
+        unadjustedPastDue: undefined,
+        priority: false,
+        finish: DAY_MAX,
+        completable: false,
+        vaccines: NO_VACCINES,
+      },
+    };
+    seriesPool.push(se);
+  }
+  seriesPoolUsed++;
+  se.series = series;
+  se.recs = recs;
+  const evals = se.evals;
+  for (let k = 0; k < recs.length; k++) {
+    const e = evals[k];
+    if (e) {
+      e.status = 'Not Valid';
+      e.reason = undefined;
+      e.reasons = undefined;
+      e.target = -1;
+      e.grace = false;
+    } else
+      evals.push({ status: 'Not Valid', reason: undefined, reasons: undefined, target: -1, grace: false });
+  }
+  const satisfied = se.satisfiedDay;
+  for (let i = 0; i < series.doses.length; i++) {
+    if (i < satisfied.length) satisfied[i] = Number.NaN;
+    else satisfied.push(Number.NaN);
+  }
+  se.next = 0;
+  se.validCount = 0;
+  se.firstValidDay = undefined;
+  const f = se.forecast;
+  f.status = 'Not complete';
+  f.target = -1;
+  f.earliest = undefined;
+  f.recommended = undefined;
+  f.pastDue = undefined;
+  f.latest = undefined;
+  f.unadjustedRecommended = undefined;
+  f.unadjustedPastDue = undefined;
+  f.priority = false;
+  f.finish = DAY_MAX;
+  f.completable = false;
+  f.vaccines = NO_VACCINES;
+  return se;
 }
 
 /** An interval's "previous dose" (LS 4.6 §6.5): the latest earlier record judged Valid or Not Valid, not inadvertent. */
@@ -409,7 +474,8 @@ function intervalReference(
       return k < 0 ? undefined : se.recs[k]?.day;
     }
     case 'targetDose': {
-      const d = se.satisfiedDay[from.doseNumber - 1];
+      const i = from.doseNumber - 1;
+      const d = i < se.series.doses.length ? se.satisfiedDay[i] : undefined;
       return d === undefined || Number.isNaN(d) ? undefined : d;
     }
     case 'mostRecent': {
@@ -634,7 +700,7 @@ function liveVirusConflict(ctx: Ctx, se: SeriesEval, rec: Rec): boolean {
       if (rec.day < addDuration(prev.day, c.begin)) continue;
       // The shorter (grace) end applies unless the earlier dose was itself judged not valid in this series.
       const k = se.recs.indexOf(prev);
-      const status = k >= 0 && k < se.evals.length ? se.evals[k]?.status : undefined;
+      const status = k >= 0 ? se.evals[k]?.status : undefined;
       const end = addDuration(prev.day, status === 'Not Valid' ? c.end : c.minEnd);
       if (rec.day < end) return true;
     }
@@ -842,17 +908,38 @@ function conflictEnd(ctx: Ctx, dose: SeriesDose): Day {
 const isComplete = (se: SeriesEval) => se.forecast.status === 'Complete';
 const isInProcess = (se: SeriesEval) => se.validCount > 0 && se.forecast.status === 'Not complete';
 
+/** What §8.1's pre-filter asks of a whole group, gathered once per group (not per series). */
+interface GroupFacts {
+  /** The lowest (first) series priority in the group. */
+  minPriority: string;
+  noValidDoses: boolean;
+  anyDefault: boolean;
+}
+
+function groupFacts(group: readonly SeriesEval[]): GroupFacts {
+  let minPriority: string | undefined;
+  let noValidDoses = true;
+  let anyDefault = false;
+  for (const o of group) {
+    if (minPriority === undefined || o.series.seriesPriority < minPriority)
+      minPriority = o.series.seriesPriority;
+    if (o.validCount !== 0) noValidDoses = false;
+    if (o.series.defaultSeries) anyDefault = true;
+  }
+  return { minPriority: minPriority ?? '', noValidDoses, anyDefault };
+}
+
 /** LS 4.6 §8.1 pre-filter: which series of a group may compete. */
-function scorable(ctx: Ctx, se: SeriesEval, group: readonly SeriesEval[]): boolean {
+function scorable(ctx: Ctx, se: SeriesEval, facts: GroupFacts): boolean {
   const s = se.series;
   if (s.type === 'Evaluation Only') return isComplete(se);
-  if (s.type === 'Risk') return group.every((o) => s.seriesPriority <= o.series.seriesPriority);
+  if (s.type === 'Risk') return s.seriesPriority <= facts.minPriority;
   if (se.validCount > 0 && se.firstValidDay !== undefined) {
     const start = se.firstValidDay;
     return start < ageDay(ctx, s.maxAgeToStart, DAY_MAX);
   }
   // No valid doses anywhere in the group: all compete only when the group has no default series.
-  return group.every((o) => o.validCount === 0) && !group.some((o) => o.series.defaultSeries);
+  return facts.noValidDoses && !facts.anyDefault;
 }
 
 /** Started at or after the series' minimum start age (with its first valid dose). */
@@ -862,37 +949,76 @@ function startedInTime(ctx: Ctx, se: SeriesEval): boolean {
   return se.firstValidDay === undefined || se.firstValidDay >= start;
 }
 
+/**
+ * §8.1–8.2's narrowing of a group, as flags per series in one reused array rather than a filtered array
+ * per step: every received message is judged, and those arrays were a tenth of the judgement's garbage.
+ */
+const CANDIDATE = 1;
+const COMPLETE = 2;
+const IN_PROCESS = 4;
+let memberFlags = new Uint8Array(32);
+
+function countFlagged(n: number, flag: number): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (memberFlags[i]! & flag) count++;
+  return count;
+}
+
+function firstFlagged(group: readonly SeriesEval[], flag: number): SeriesEval | undefined {
+  for (let i = 0; i < group.length; i++) if (memberFlags[i]! & flag) return group[i];
+  return undefined;
+}
+
 function prioritise(ctx: Ctx, group: readonly SeriesEval[]): SeriesEval | undefined {
-  let candidates = group.filter((se) => scorable(ctx, se, group));
+  const n = group.length;
+  if (memberFlags.length < n) memberFlags = new Uint8Array(2 * n);
+  const facts = groupFacts(group);
+  // A candidate is flagged COMPLETE or IN_PROCESS too when it is one.
+  let anyInTime = false;
+  for (let i = 0; i < n; i++) {
+    const se = group[i]!;
+    let flags = 0;
+    if (scorable(ctx, se, facts)) {
+      flags = CANDIDATE;
+      if (isComplete(se)) flags |= COMPLETE;
+      if (isInProcess(se)) {
+        flags |= IN_PROCESS;
+        if (startedInTime(ctx, se)) anyInTime = true;
+      }
+    }
+    memberFlags[i] = flags;
+  }
   // Interpretation (docs/schedule.md): an unfinished series begun before its minimum start age gives way to one
   // begun in time (HPV 3-dose series, minimum start 15 years, against the 2-dose series for a 9-year-old).
-  const inTime = candidates.filter((se) => isInProcess(se) && startedInTime(ctx, se));
-  if (inTime.length > 0) candidates = candidates.filter((se) => !isInProcess(se) || startedInTime(ctx, se));
-  const defaultSeries = group.find((se) => se.series.defaultSeries);
+  if (anyInTime)
+    for (let i = 0; i < n; i++)
+      if (memberFlags[i]! & IN_PROCESS && !startedInTime(ctx, group[i]!)) memberFlags[i] = 0;
   // LS 4.6 §8.2 identify one prioritised patient series
-  if (candidates.length === 0) {
+  const candidates = countFlagged(n, CANDIDATE);
+  if (candidates === 0) {
     // A group nobody can start yet (e.g. the 50+ pneumococcal series for a child) has nothing to say.
     const notYet = group.every(
       (se) =>
         se.validCount === 0 && se.series.minAgeToStart && ctx.assess < ageDay(ctx, se.series.minAgeToStart),
     );
-    return notYet ? undefined : defaultSeries;
+    return notYet ? undefined : group.find((se) => se.series.defaultSeries);
   }
-  if (candidates.length === 1) return candidates[0];
-  const complete = candidates.filter(isComplete);
-  if (complete.length === 1) return complete[0];
-  const inProcess = candidates.filter(isInProcess);
-  if (complete.length === 0 && inProcess.length === 1) return inProcess[0];
-  if (complete.length === 0 && inProcess.length === 0) {
-    const def = candidates.find((se) => se.series.defaultSeries);
-    if (def) return def;
+  if (candidates === 1) return firstFlagged(group, CANDIDATE);
+  const complete = countFlagged(n, COMPLETE);
+  if (complete === 1) return firstFlagged(group, COMPLETE);
+  const inProcess = countFlagged(n, IN_PROCESS);
+  if (complete === 0 && inProcess === 1) return firstFlagged(group, IN_PROCESS);
+  if (complete === 0 && inProcess === 0) {
+    for (let i = 0; i < n; i++)
+      if (memberFlags[i]! & CANDIDATE && group[i]!.series.defaultSeries) return group[i];
   }
   // LS 4.6 §8.3 classify, §8.4–8.6 score, §8.7 select
-  const pool = complete.length >= 2 ? complete : inProcess.length >= 2 ? inProcess : candidates;
+  const flag = complete >= 2 ? COMPLETE : inProcess >= 2 ? IN_PROCESS : CANDIDATE;
+  const pool = group.filter((_, i) => memberFlags[i]! & flag);
   const scores =
-    complete.length >= 2
+    complete >= 2
       ? scoreComplete(pool)
-      : inProcess.length >= 2
+      : inProcess >= 2
         ? scoreInProcess(pool)
         : scoreNoValidDoses(ctx, pool);
   let best = 0;
@@ -924,7 +1050,7 @@ function scoreComplete(pool: readonly SeriesEval[]): number[] {
 function productAllValid(se: SeriesEval, points: number): number {
   if (!se.series.productPath) return -points;
   let any = false;
-  for (let k = 0; k < se.evals.length; k++) {
+  for (let k = 0; k < se.recs.length; k++) {
     const e = se.evals[k];
     if (!e || e.target < 0) continue;
     if (e.status !== 'Valid') return -points;
@@ -955,8 +1081,21 @@ function scoreNoValidDoses(ctx: Ctx, pool: readonly SeriesEval[]): number[] {
   );
 }
 
+/** No best series: shared, since no caller modifies a `best` list (groupDoses sorts a copy). */
+const NO_SERIES: readonly SeriesEval[] = [];
+
 /** LS 4.6 §8.8: prioritised series of each series group, kept unless an equivalent group covers it. */
-function bestSeries(ctx: Ctx, evals: readonly SeriesEval[]): SeriesEval[] {
+function bestSeries(ctx: Ctx, evals: readonly SeriesEval[]): readonly SeriesEval[] {
+  const first = evals[0];
+  if (!first) return NO_SERIES;
+  // Most antigens have one series group (all of the RVP's): no grouping, no lists to allocate.
+  let oneGroup = true;
+  for (const se of evals) if (se.series.seriesGroup !== first.series.seriesGroup) oneGroup = false;
+  if (oneGroup) {
+    const p = prioritise(ctx, evals);
+    const eq = p && p.series.equivalentSeriesGroups === first.series.seriesGroup ? p : undefined;
+    return p && keptAsBest(p, eq) ? [p] : NO_SERIES;
+  }
   // Arrays rather than maps: an antigen has a handful of relevant series in one or two groups.
   const groupNames: string[] = [];
   const groups: SeriesEval[][] = [];
@@ -981,17 +1120,20 @@ function bestSeries(ctx: Ctx, evals: readonly SeriesEval[]): SeriesEval[] {
   for (const p of prioritised) {
     const eqName = p.series.equivalentSeriesGroups;
     const eq = eqName !== undefined ? prioritised[prioritisedNames.indexOf(eqName)] : undefined;
-    const eqComplete = eq !== undefined && isComplete(eq);
-    if (
-      isComplete(p) ||
-      (!eqComplete && p.series.type === 'Risk') ||
-      (!eqComplete && p.series.type === 'Standard' && eq?.series.type !== 'Risk') ||
-      (p.series.type === 'Evaluation Only' && !eqComplete)
-    ) {
-      best.push(p);
-    }
+    if (keptAsBest(p, eq)) best.push(p);
   }
   return best;
+}
+
+/** §8.8: a group's prioritised series `p` stays a best series unless its equivalent group's (`eq`) covers it. */
+function keptAsBest(p: SeriesEval, eq: SeriesEval | undefined): boolean {
+  const eqComplete = eq !== undefined && isComplete(eq);
+  return (
+    isComplete(p) ||
+    (!eqComplete && p.series.type === 'Risk') ||
+    (!eqComplete && p.series.type === 'Standard' && eq?.series.type !== 'Risk') ||
+    (p.series.type === 'Evaluation Only' && !eqComplete)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1177,6 +1319,10 @@ function canonical(value: unknown, seriesDepth: number): string {
 
 let shareTwins = true;
 
+const groupWithSeries: AntigenOutcome[] = [];
+const groupStatuses: SeriesStatus[] = [];
+const groupForecasting: SeriesEval[] = [];
+
 /**
  * @internal For tests (test/domain/schedule/engine-fast-path.test.ts): evaluateAndForecast with every
  * antigen evaluated on its own, the reference the twin sharing must equal.
@@ -1223,6 +1369,8 @@ function evaluateAntigen(ctx: Ctx, antigen: string, twins: Map<number, Twin>): A
   return outcome;
 }
 
+const relevantSeries: SeriesEval[] = [];
+
 function evaluateAntigenFully(
   ctx: Ctx,
   antigen: string,
@@ -1230,7 +1378,9 @@ function evaluateAntigenFully(
   recs: readonly Rec[],
 ): AntigenOutcome {
   const immune = isImmune(ctx, data);
-  const evals: SeriesEval[] = [];
+  // Scratch, like the evaluations in it: bestSeries keeps none of the list.
+  const evals = relevantSeries;
+  evals.length = 0;
   for (const series of data.series) {
     if (!isRelevant(ctx, series)) continue;
     const se = newSeriesEval(series, recs);
@@ -1242,11 +1392,43 @@ function evaluateAntigenFully(
   return {
     antigen,
     best,
-    status: combineStatus(
-      best.map((se) => se.forecast.status),
-      false,
-    ),
+    // One best series (the usual case) has its own status; combineStatus of one status is that status.
+    status:
+      best.length === 1
+        ? best[0]!.forecast.status
+        : combineStatus(
+            best.map((se) => se.forecast.status),
+            false,
+          ),
   };
+}
+
+interface GroupSelection {
+  /** Lower-case names of the vaccine groups asked for. */
+  readonly groups: ReadonlySet<string>;
+  /** The antigens of those groups. */
+  readonly antigens: ReadonlySet<string>;
+}
+
+/** Per schedule, the selections asked for so far (bulk callers ask for the same few again and again). */
+const selectionsBySchedule = new WeakMap<ScheduleData, Map<string, GroupSelection>>();
+const SELECTIONS_LIMIT = 1024;
+
+function selectGroups(data: ScheduleData, names: readonly string[]): GroupSelection {
+  let selections = selectionsBySchedule.get(data);
+  if (!selections) selectionsBySchedule.set(data, (selections = new Map()));
+  const key = JSON.stringify(names);
+  let selection = selections.get(key);
+  if (!selection) {
+    const groups = new Set(names.map((g) => g.toLowerCase()));
+    const antigens = new Set<string>();
+    for (const g of data.vaccineGroups)
+      if (groups.has(g.name.toLowerCase())) for (const a of g.antigens) antigens.add(a);
+    selection = { groups, antigens };
+    if (selections.size >= SELECTIONS_LIMIT) selections.clear();
+    selections.set(key, selection);
+  }
+  return selection;
 }
 
 /**
@@ -1260,10 +1442,10 @@ export function evaluateAndForecast(
   assessmentDate: IsoDate,
   options: EvaluateOptions = {},
 ): VaccineGroupResult[] {
-  const ctx = buildContext(data, patient, doses, assessmentDate);
-  const wanted = options.vaccineGroups
-    ? new Set(options.vaccineGroups.map((g) => g.toLowerCase()))
-    : undefined;
+  beginEvaluation();
+  const selection = options.vaccineGroups ? selectGroups(data, options.vaccineGroups) : undefined;
+  const wanted = selection?.groups;
+  const ctx = buildContext(data, patient, doses, assessmentDate, selection?.antigens);
   const results: VaccineGroupResult[] = [];
   const detail = options.detail !== false;
   const withDoses = options.doses !== false;
@@ -1274,17 +1456,21 @@ export function evaluateAndForecast(
   for (const group of data.vaccineGroups) {
     if (wanted && !wanted.has(group.name.toLowerCase())) continue;
     const multiple = group.antigens.length > 1;
-    const outcomes: AntigenOutcome[] = [];
-    const withSeries: AntigenOutcome[] = [];
-    const statuses: SeriesStatus[] = [];
-    const forecasting: SeriesEval[] = [];
+    const outcomes: AntigenOutcome[] | undefined = detail ? [] : undefined;
+    // Scratch lists: groupDoses, combineStatus and combineForecasts keep none of them.
+    const withSeries = groupWithSeries;
+    const statuses = groupStatuses;
+    const forecasting = groupForecasting;
+    withSeries.length = 0;
+    statuses.length = 0;
+    forecasting.length = 0;
     for (const a of group.antigens) {
       let o = antigenCache.get(a);
       if (!o) {
         o = evaluateAntigen(ctx, a, twins);
         antigenCache.set(a, o);
       }
-      outcomes.push(o);
+      outcomes?.push(o);
       if (o.best.length === 0) continue;
       withSeries.push(o);
       statuses.push(o.status);
@@ -1295,12 +1481,12 @@ export function evaluateAndForecast(
     results.push({
       vaccineGroup: group.name,
       seriesStatus: status,
-      doses: withDoses ? groupDoses(withSeries, detail) : [],
+      doses: withDoses ? groupDoses(withSeries, detail, options.listDose) : [],
       forecast:
         status === 'Not complete'
           ? toForecast(combineForecasts(ctx, group, forecasting, multiple))
           : emptyForecast(),
-      antigens: detail ? outcomes.map((o) => antigenResult(ctx, o)) : [],
+      antigens: outcomes ? outcomes.map((o) => antigenResult(ctx, o)) : [],
     });
   }
   return results;
@@ -1337,7 +1523,11 @@ interface DoseEntry {
 
 type MutableAntigenDose = { -readonly [K in keyof AntigenDoseResult]: AntigenDoseResult[K] };
 
-function groupDoses(outcomes: readonly AntigenOutcome[], detail: boolean): GroupDoseResult[] {
+function groupDoses(
+  outcomes: readonly AntigenOutcome[],
+  detail: boolean,
+  listDose: ((index: number) => boolean) | undefined,
+): GroupDoseResult[] {
   // Per input dose (indexed by its input position): the judgement of each antigen in the group, then one
   // status for the group.
   const byIndex: (DoseEntry | undefined)[] = [];
@@ -1348,7 +1538,7 @@ function groupDoses(outcomes: readonly AntigenOutcome[], detail: boolean): Group
     if (!first) continue;
     for (let k = 0; k < first.recs.length; k++) {
       const rec = first.recs[k];
-      if (!rec) continue;
+      if (!rec || (listDose && !listDose(rec.index))) continue;
       let se = first;
       if (ordered.length > 1) {
         for (const other of ordered) {
@@ -1430,6 +1620,7 @@ export function explainAntigen(
   assessmentDate: IsoDate,
   antigen: string,
 ): SeriesExplanation[] {
+  beginEvaluation();
   const ctx = buildContext(data, patient, doses, assessmentDate);
   const a = data.antigens.get(antigen);
   if (!a) return [];

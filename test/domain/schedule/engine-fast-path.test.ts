@@ -5,8 +5,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toIso, type DoseInput } from '../../../src/domain/schedule/index.js';
-import { evaluateAndForecast, evaluateAndForecastUnshared } from '../../../src/domain/schedule/engine.js';
+import {
+  parseDuration,
+  toIso,
+  type AntigenSeries,
+  type DoseInput,
+  type ScheduleData,
+  type SeriesDose,
+} from '../../../src/domain/schedule/index.js';
+import {
+  evaluateAndForecast,
+  evaluateAndForecastUnshared,
+  explainAntigen,
+} from '../../../src/domain/schedule/engine.js';
 import { RVP_MATERNAL_PERTUSSIS, rvpSchedule } from '../../../src/domain/schedule/rvp.js';
 
 const DAY = 86_400_000;
@@ -52,17 +63,122 @@ describe('schedule engine fast paths equal the plain path', () => {
     );
   });
 
-  it('results do not depend on which patients were evaluated before (shared per-birth-date ages)', () => {
+  it('results do not depend on which patients were evaluated before (shared ages, reused series evaluations)', () => {
     fc.assert(
       fc.property(fc.array(patientArb, { minLength: 2, maxLength: 6 }), (people) => {
         const cases = people.map(inputs);
+        // A longer history before a shorter one leaves used entries in the reused evaluations.
         const run = (c: (typeof cases)[number]) =>
-          JSON.stringify(evaluateAndForecast(rvpSchedule, c.patient, c.doses, c.assessmentDate));
+          JSON.stringify([
+            evaluateAndForecast(rvpSchedule, c.patient, c.doses, c.assessmentDate),
+            evaluateAndForecast(rvpSchedule, c.patient, c.doses, c.assessmentDate, { detail: false }),
+            explainAntigen(rvpSchedule, c.patient, c.doses, c.assessmentDate, 'Pertussis'),
+          ]);
         const forward = cases.map(run);
         const backward = [...cases].reverse().map(run).reverse();
         expect(backward).toEqual(forward);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('a target dose skipped for this patient is not one satisfied for the patient before (reused evaluations)', () => {
+    // Dose 1 is skipped from the first birthday; dose 2 must come 6 months after dose 1 when there was one.
+    const dose = (doseNumber: number, more: Partial<SeriesDose>): SeriesDose => ({
+      doseNumber,
+      ages: [],
+      intervals: [],
+      allowableIntervals: [],
+      preferable: [{ code: 'V', vaccineType: 'V' }],
+      allowable: [],
+      inadvertent: new Set(),
+      skips: [],
+      recurring: false,
+      ...more,
+    });
+    const series: AntigenSeries = {
+      name: 'X two doses',
+      antigen: 'X',
+      vaccineGroup: 'X',
+      type: 'Standard',
+      requiredGender: [],
+      defaultSeries: true,
+      productPath: false,
+      seriesGroupName: 'Standard',
+      seriesGroup: '1',
+      seriesPriority: 'A',
+      seriesPreference: 1,
+      indications: [],
+      doses: [
+        dose(1, {
+          skips: [
+            {
+              context: 'Both',
+              setLogic: 'OR',
+              sets: [
+                {
+                  id: '1',
+                  description: 'from the first birthday',
+                  conditionLogic: 'AND',
+                  conditions: [
+                    {
+                      type: 'Age',
+                      beginAge: parseDuration('1 year'),
+                      doseCount: 0,
+                      doseType: 'Total',
+                      doseCountLogic: 'greater than',
+                      seriesGroups: [],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+        dose(2, {
+          intervals: [
+            {
+              from: { kind: 'targetDose', doseNumber: 1 },
+              absMinInt: parseDuration('6 months'),
+              minInt: parseDuration('6 months'),
+              priorityOverride: false,
+            },
+          ],
+        }),
+      ],
+    };
+    const data: ScheduleData = {
+      name: 'test',
+      antigens: new Map([['X', { antigen: 'X', series: [series], immunityByBirthDate: [] }]]),
+      vaccineGroups: [{ name: 'X', administerFullVaccineGroup: false, antigens: ['X'] }],
+      vaccineCodes: new Map([['V', { code: 'V', description: 'V', associations: [{ antigen: 'X' }] }]]),
+      liveVirusConflicts: new Map(),
+    };
+    const infant = { birthDate: '2020-01-01' };
+    const toddler = { birthDate: '2019-01-01' };
+    const infantDose = [{ date: '2020-03-01', vaccineCode: 'V' }];
+    const toddlerDose = [{ date: '2020-03-15', vaccineCode: 'V' }];
+    const alone = evaluateAndForecast(data, toddler, toddlerDose, '2020-04-01');
+    expect(alone[0]?.doses[0]?.status).toBe('Valid');
+    evaluateAndForecast(data, infant, infantDose, '2020-04-01');
+    expect(evaluateAndForecast(data, toddler, toddlerDose, '2020-04-01')).toEqual(alone);
+  });
+
+  it('listing only some doses lists them exactly as the full evaluation does, and no others', () => {
+    fc.assert(
+      fc.property(patientArb, fc.array(fc.boolean(), { maxLength: 16 }), (p, listed) => {
+        const { patient, doses, assessmentDate } = inputs(p);
+        const listDose = (index: number) => listed[index] === true;
+        for (const options of [{}, { detail: false }, { detail: false, vaccineGroups: ['DKT', 'BMR'] }]) {
+          const all = evaluateAndForecast(rvpSchedule, patient, doses, assessmentDate, options);
+          const some = evaluateAndForecast(rvpSchedule, patient, doses, assessmentDate, {
+            ...options,
+            listDose,
+          });
+          expect(some).toEqual(all.map((g) => ({ ...g, doses: g.doses.filter((d) => listDose(d.index)) })));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
