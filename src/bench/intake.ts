@@ -21,6 +21,7 @@ import {
   countDatabaseServerCpu,
   countWalWritten,
   machineSpeedMs,
+  observeGc,
   perSecond,
   processCpuMicrosPer,
   round,
@@ -229,6 +230,7 @@ export async function benchIntake(
     const cpuBefore = process.cpuUsage();
     // The main thread's share: what it runs one thing at a time (worker and pool threads excluded).
     const loopBefore = performance.eventLoopUtilization();
+    const gc = observeGc();
     const run = await timed(async () => {
       // Originals first, several organisations' batches at once; the repairs after them.
       for (const [from, to] of [
@@ -248,6 +250,7 @@ export async function benchIntake(
     });
     const processCpu = processCpuMicrosPer(cpuBefore, signed.length);
     const loopBusy = Math.round((performance.eventLoopUtilization(loopBefore).active * 1000) / signed.length);
+    const collected = await gc.stop();
     const serverCpuSeconds = (await serverCpuCount?.stop()) ?? null;
     const serverCpu = serverCpuSeconds === null ? null : Math.round((serverCpuSeconds * 1e6) / signed.length);
     const after = await committedRows(database.db);
@@ -270,6 +273,15 @@ export async function benchIntake(
         'messages/s': perSecond(signed.length, run.ms),
         'CPU per message, bench process (µs; registry, its threads and the sending client)': processCpu,
         'event loop busy per message (µs; the bench process main thread)': loopBusy,
+        // What the code allocates, whatever the machine's speed: the young generation fills once per scavenge.
+        'scavenges per 1,000 messages (bench process)': round(
+          (1000 * collected.scavenges) / signed.length,
+          2,
+        ),
+        'full collections during the run': collected.fullCollections,
+        'GC pauses per message (µs; the bench process main thread)': Math.round(
+          (collected.pauseMs * 1000) / signed.length,
+        ),
         ...(serverCpu !== null && floor !== null
           ? {
               'CPU per message, PostgreSQL server (µs)': serverCpu,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 
@@ -174,6 +174,44 @@ export const processCpuMicrosPer = (since: NodeJS.CpuUsage, units: number): numb
   const used = process.cpuUsage(since);
   return Math.round((used.user + used.system) / Math.max(1, units));
 };
+
+/** The main thread's garbage collections between `observeGc()` and `stop()`. */
+export interface GcCount {
+  /** Scavenges of the young generation: one each time it fills, so they count what was allocated. */
+  scavenges: number;
+  /** Mark-compacts of the whole heap. */
+  fullCollections: number;
+  /** Milliseconds the main thread stood still for them (V8's helper threads not included). */
+  pauseMs: number;
+}
+
+/**
+ * Counts this process's garbage collections. The number of scavenges depends on what the code
+ * allocates, not on how fast the machine is at the moment, so it compares code across runs on a
+ * machine whose speed drifts (docs/performance.md, tenth round).
+ */
+export function observeGc(): { stop(): Promise<GcCount> } {
+  const count: GcCount = { scavenges: 0, fullCollections: 0, pauseMs: 0 };
+  const add = (entries: PerformanceEntry[]) => {
+    for (const entry of entries) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) count.scavenges++;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) count.fullCollections++;
+      count.pauseMs += entry.duration;
+    }
+  };
+  const observer = new PerformanceObserver((list) => add(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async stop() {
+      // Node queues each collection's entry for the next turn of the event loop; take that turn first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      add(observer.takeRecords()); // entries not yet delivered to the callback
+      observer.disconnect();
+      return count;
+    },
+  };
+}
 
 /**
  * How fast this machine is at the moment: the milliseconds a fixed single-threaded workload takes

@@ -65,6 +65,12 @@ describe('rvp bench (smoke, tiny size)', () => {
     expect(loopBusy).toBeGreaterThan(0);
     // Busy time is part of the run's time (both rounded).
     expect(loopBusy).toBeLessThanOrEqual((Number(intake.figures.seconds) * 1e6) / 60 + 100);
+    // Garbage collection in the timed run (60 messages may fill the young generation no time at all).
+    expect(intake.figures['scavenges per 1,000 messages (bench process)']).toBeGreaterThanOrEqual(0);
+    expect(Number.isInteger(intake.figures['full collections during the run'])).toBe(true);
+    expect(
+      intake.figures['GC pauses per message (µs; the bench process main thread)'],
+    ).toBeGreaterThanOrEqual(0);
     expect(named('Consent re-evaluation').figures.clients).toBe(150);
     expect(named('National invitation run').figures.persons).toBe(150);
     expect(lines.join('\n')).toMatch(/cpu: \d+ ×/);
