@@ -248,14 +248,7 @@ export function judgeDoses(
   options: AssessOptions & { only?: (dose: RegistryDose) => boolean } = {},
 ): Array<DoseValidity | null> {
   const only = options.only;
-  const { results, doseOfInput } = runEngine(
-    person,
-    doses,
-    assessmentDate,
-    options,
-    // The engine lists only the doses asked about; the others are evaluated all the same.
-    only ? (input, ofInput) => only(doses[ofInput[input]!]!) : undefined,
-  );
+  const { results, doseOfInput } = runEngine(person, doses, assessmentDate, options, only);
   const perDose = doses.map((d) => (only && !only(d) ? null : ([] as AssessedDose['groups'])));
   for (const group of results) {
     for (const d of group.doses) {
@@ -281,7 +274,8 @@ function runEngine(
   doses: readonly RegistryDose[],
   assessmentDate: IsoDate,
   options: AssessOptions,
-  listDose?: (input: number, doseOfInput: readonly number[]) => boolean,
+  /** Only these doses are listed in the results (the others are evaluated all the same). */
+  only?: (dose: RegistryDose) => boolean,
 ) {
   const schedule = options.schedule ?? rvpSchedule;
   const maternal = options.maternalPertussis ?? 'unknown';
@@ -305,7 +299,7 @@ function runEngine(
     {
       detail: false,
       ...(options.vaccineGroups ? { vaccineGroups: options.vaccineGroups } : {}),
-      ...(listDose ? { listDose: (input: number) => listDose(input, doseOfInput) } : {}),
+      ...(only ? { listDose: (input: number) => only(doses[doseOfInput[input]!]!) } : {}),
     },
   );
   return { schedule, maternal, results, doseOfInput };
