@@ -65,6 +65,17 @@ describe('rvp bench (smoke, tiny size)', () => {
     expect(loopBusy).toBeGreaterThan(0);
     // Busy time is part of the run's time (both rounded).
     expect(loopBusy).toBeLessThanOrEqual((Number(intake.figures.seconds) * 1e6) / 60 + 100);
+    // The bench process's CPU split: its main thread and the rest (both whole µs, summing to it).
+    const processCpu = Number(
+      intake.figures['CPU per message, bench process (µs; registry, its threads and the sending client)'],
+    );
+    const mainThread = Number(intake.figures['of which the main thread (µs; CPU)']);
+    const others = Number(
+      intake.figures['of which the other threads (µs; signature checks, V8 helpers, libuv)'],
+    );
+    expect(mainThread).toBeGreaterThanOrEqual(0);
+    expect(others).toBeGreaterThanOrEqual(0);
+    expect(mainThread + others).toBe(processCpu);
     // Garbage collection in the timed run (60 messages may fill the young generation no time at all).
     expect(intake.figures['scavenges per 1,000 messages (bench process)']).toBeGreaterThanOrEqual(0);
     expect(Number.isInteger(intake.figures['full collections during the run'])).toBe(true);
@@ -127,6 +138,19 @@ describe('rvp bench (smoke, tiny size)', () => {
         expect(figures(third, 'Registry intake')[key], key).toEqual(figures(again, 'Registry intake')[key]);
       }
       expect(String(figures(third, 'Registry intake').outcomes)).toMatch(/^accepted \d+/);
+      // The two intakes' accepted messages stay in the registry: a later run names them, and says that
+      // the figures which read the persons' histories measure that registry, not a generated nation.
+      const accepted = (results: typeof first) =>
+        Number(/accepted (\d+)/.exec(String(figures(results, 'Registry intake').outcomes))![1]);
+      const stored = accepted(again) + accepted(third);
+      const invitationNotes = (results: typeof first) =>
+        results.find((r) => r.name.startsWith('National invitation run'))!.notes ?? [];
+      expect(invitationNotes(again).join('\n')).not.toMatch(/earlier bench intakes/);
+      const fourth = await runBenchmarks({ ...options, only: ['schedule'], registry: name! });
+      expect(lines.join('\n')).toContain(`earlier bench intakes stored ${stored} messages in it`);
+      expect(invitationNotes(fourth).join('\n')).toContain(
+        `holds ${stored} messages from earlier bench intakes`,
+      );
       // A run asking for another generation is refused, and nothing is dropped.
       await expect(runBenchmarks({ ...options, size: 121, registry: name! })).rejects.toThrow(
         /generated with .*"size":120.*same --size/,
