@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, appendAuditEntries } from '../../src/db/audit.js';
@@ -63,6 +64,61 @@ describe.each(BACKENDS)('audit chain head kept per transaction on %s', (backend)
           await sql`reset rvp.audit_chain_head`.execute(connection);
         });
       expect(await verifyAuditChain(db())).toEqual({ entries: written, firstBroken: null });
+    });
+
+    it('keeps the chain whole whatever a transaction does: inserts, savepoints, rollbacks (property)', async () => {
+      // One transaction's steps: an insert of n entries, a savepoint, a rollback to or a release of
+      // the innermost one; the transaction commits or rolls back at the end.
+      const step = fc.oneof(
+        fc.integer({ min: 1, max: 4 }).map((n) => ({ insert: n })),
+        fc.constant('savepoint' as const),
+        fc.constant('rollback to' as const),
+        fc.constant('release' as const),
+      );
+      const transaction = fc.record({ steps: fc.array(step, { maxLength: 8 }), commit: fc.boolean() });
+      await fc.assert(
+        fc.asyncProperty(fc.array(transaction, { minLength: 1, maxLength: 3 }), async (transactions) => {
+          for (const t of transactions) {
+            // Entries written since each open savepoint, innermost last (the model of what a rollback undoes).
+            const sinceSavepoint: number[] = [];
+            let inTransaction = 0;
+            await db()
+              .transaction()
+              .execute(async (trx) => {
+                for (const s of t.steps) {
+                  if (typeof s === 'object') {
+                    await appendAuditEntries(trx, entries(s.insert, 'p'));
+                    inTransaction += s.insert;
+                    if (sinceSavepoint.length > 0) sinceSavepoint[sinceSavepoint.length - 1]! += s.insert;
+                  } else if (s === 'savepoint') {
+                    await sql.raw(`savepoint s${sinceSavepoint.length}`).execute(trx);
+                    sinceSavepoint.push(0);
+                  } else if (sinceSavepoint.length > 0) {
+                    const name = `s${sinceSavepoint.length - 1}`;
+                    const undone = sinceSavepoint.pop()!;
+                    if (s === 'rollback to') {
+                      await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+                      inTransaction -= undone;
+                      written -= undone;
+                    } else {
+                      await sql.raw(`release savepoint ${name}`).execute(trx);
+                      // Released: its entries now belong to the savepoint around it, if any.
+                      if (sinceSavepoint.length > 0) sinceSavepoint[sinceSavepoint.length - 1]! += undone;
+                    }
+                  }
+                }
+                if (!t.commit) throw new Error('rolled back');
+              })
+              .catch((error: Error) => {
+                if (error.message !== 'rolled back') throw error;
+                written -= inTransaction;
+              });
+          }
+          const verified = await verifyAuditChain(db());
+          expect(verified).toEqual({ entries: written, firstBroken: null });
+        }),
+        { numRuns: 25 },
+      );
     });
 
     it('chains concurrent transactions of multi-row and single inserts without gaps', async () => {
