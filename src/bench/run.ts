@@ -13,7 +13,7 @@ import {
 } from './databases.js';
 import { loadRegistryNation, REGISTRY_GENERATOR } from './generate.js';
 import { benchSchedule } from './schedule.js';
-import { benchIntake, earlierIntakeMessages } from './intake.js';
+import { benchIntake, earlierIntakeMessages, type IntakeForm } from './intake.js';
 import { benchApi } from './api.js';
 import { benchCoverage } from './coverage.js';
 import { benchStartup } from './startup.js';
@@ -36,6 +36,8 @@ export interface BenchOptions {
   backends: BenchBackend[];
   /** Intake: messages to deliver (default min(size, 200,000)). */
   messages: number;
+  /** Intake: one signature per organisation's batch (default, as the sender) or per message. */
+  intakeForm?: IntakeForm;
   /** API: seconds of load and requests per second. */
   apiSeconds: number;
   apiRate: number;
@@ -165,6 +167,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult[
               {
                 ...nation,
                 messages: options.messages,
+                ...(options.intakeForm ? { form: options.intakeForm } : {}),
                 // A kept registry has seen earlier runs' activities and persons: this run's activities
                 // are new ones, and its persons another slice of the population, so repeated runs do
                 // not pile doses onto the same persons (each intake judges a person's whole history).
@@ -237,6 +240,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--only <list>', `comma-separated: ${BENCHMARKS.join(',')}`, BENCHMARKS.join(','))
     .option('--backend <kind>', 'postgres, pglite or both', 'both')
     .option('--messages <n>', 'intake: messages to deliver (default min(size, 200000))')
+    .option(
+      '--intake-form <form>',
+      'intake: batch (one signature per organisation’s batch, as the sender) or messages (one per message)',
+      'batch',
+    )
     .option('--api-seconds <n>', 'API: seconds of load', '20')
     .option('--api-rate <n>', 'API: requests per second', '500')
     .option('--threads <n>', 'worker threads for schedule runs (default: cores)')
@@ -253,6 +261,7 @@ export function registerBenchCommand(program: Command): void {
         only: string;
         backend: string;
         messages?: string;
+        intakeForm: string;
         apiSeconds: string;
         apiRate: string;
         threads?: string;
@@ -275,6 +284,11 @@ export function registerBenchCommand(program: Command): void {
           process.exitCode = 2;
           return;
         }
+        if (opts.intakeForm !== 'batch' && opts.intakeForm !== 'messages') {
+          console.error(`bench: --intake-form is batch or messages, not ${opts.intakeForm}`);
+          process.exitCode = 2;
+          return;
+        }
         const size = int(opts.size, '--size');
         await runBenchmarks({
           size,
@@ -283,6 +297,7 @@ export function registerBenchCommand(program: Command): void {
           only,
           backends,
           messages: opts.messages ? int(opts.messages, '--messages') : Math.min(size, 200_000),
+          intakeForm: opts.intakeForm,
           apiSeconds: int(opts.apiSeconds, '--api-seconds'),
           apiRate: int(opts.apiRate, '--api-rate'),
           threads: opts.threads ? int(opts.threads, '--threads') : cpus().length,

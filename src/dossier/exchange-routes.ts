@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { isoDateSchema } from '../domain/dates/index.js';
 import { ACTIVITY_TYPES, LIMITS, OBJECTION_CODES, VACCINE_TYPES } from '../domain/messages/index.js';
+import { validityFeedbackDose } from '../exchange/feedback-schema.js';
 import { publicKeys, signingKeyFor } from '../exchange/keys.js';
 import type { ExchangeSender } from '../exchange/sender.js';
 import { signPayload } from '../exchange/signing.js';
@@ -38,14 +39,7 @@ const MessageState = z.object({
   registryOutcome: z.string().nullable(),
   registryReason: z.string().nullable(),
   validityFeedback: z
-    .array(
-      z.object({
-        vaccineType: z.string(),
-        date: z.string(),
-        status: z.string(),
-        reason: z.string().nullable(),
-      }),
-    )
+    .array(validityFeedbackDose)
     .nullable()
     .describe('R-R3: doses the registry judged not valid'),
 });

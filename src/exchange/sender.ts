@@ -7,7 +7,7 @@ import { activitiesReportedByForm, resendRegistrationForms } from '../dossier/re
 import type { DossierSchema } from '../dossier/schema.js';
 import { signingKeyFor } from './keys.js';
 import { enqueueRepairs } from './outbox.js';
-import { signPayload } from './signing.js';
+import { signBatch } from './signing.js';
 
 /** What the registry answers per message of a batch. */
 export interface IntakeResult {
@@ -17,6 +17,14 @@ export interface IntakeResult {
   reason?: string;
   /** R-R3: doses of this activity the registry judged not valid. */
   feedback?: Array<{ vaccineType: string; date: string; status: string; reason: string | null }>;
+}
+
+/** A message ready to sign, with the outbox row it answers for. */
+interface Prepared {
+  rowId: string;
+  attempts: number;
+  kind: 'personalised' | 'anonymous';
+  message: unknown;
 }
 
 export interface DeliveryReport {
@@ -176,12 +184,8 @@ export class ExchangeSender {
     now: () => Date,
   ): Promise<void> {
     const { db, today } = this.options;
-    const prepared: Array<{
-      rowId: string;
-      attempts: number;
-      kind: 'personalised' | 'anonymous';
-      jws: string;
-    }> = [];
+    // One signed batch per organisation: its messages under one signature (issue 8).
+    const byOrganisation = new Map<string, Prepared[]>();
     for (const row of rows) {
       const snapshot = await this.snapshot(row.activity_pk, row.version);
       const consent = await consentForExchange(db, row.organisation_ura, snapshot.clientId, today());
@@ -190,20 +194,39 @@ export class ExchangeSender {
         consent.decision,
         consent.since ? { date: consent.since, organisationUra: row.organisation_ura } : null,
       );
-      const key = await signingKeyFor(db, row.organisation_ura);
-      prepared.push({
+      let ofOrganisation = byOrganisation.get(row.organisation_ura);
+      if (!ofOrganisation) byOrganisation.set(row.organisation_ura, (ofOrganisation = []));
+      ofOrganisation.push({
         rowId: row.id,
         attempts: row.attempts,
         kind: message.schema.endsWith('4/v1') ? 'personalised' : 'anonymous',
-        jws: await signPayload(message, key),
+        message,
       });
     }
+    for (const [ura, prepared] of byOrganisation) {
+      const jws = await signBatch(
+        prepared.map((p) => p.message),
+        await signingKeyFor(db, ura),
+      );
+      await this.deliverSigned(jws, prepared, report, now);
+    }
+  }
+
+  /** One organisation's signed batch to the registry, and each message's outcome recorded. */
+  private async deliverSigned(
+    jws: string,
+    prepared: Prepared[],
+    report: DeliveryReport,
+    now: () => Date,
+  ): Promise<void> {
+    const { db } = this.options;
     report.attempted += prepared.length;
     let results: IntakeResult[];
     try {
-      results = await this.post(prepared.map((p) => p.jws));
+      results = await this.post(jws);
     } catch (error) {
-      // Registry unreachable or failing: nothing is lost, every row waits for its next attempt.
+      // Registry unreachable, failing or refusing the batch as a whole (its signature, say): nothing
+      // is lost, every row waits for its next attempt.
       const reason = error instanceof Error ? error.message : String(error);
       this.options.log?.warn({ batch: prepared.length, reason }, 'exchange delivery failed; will retry');
       await db.transaction().execute(async (trx) => {
@@ -226,9 +249,10 @@ export class ExchangeSender {
       report.failed += prepared.length;
       return;
     }
+    const byIndex = new Map(results.map((r) => [r.index, r]));
     await db.transaction().execute(async (trx) => {
       for (const [index, p] of prepared.entries()) {
-        const result = results.find((r) => r.index === index);
+        const result = byIndex.get(index);
         const outcome = result?.outcome ?? 'refused';
         const state = outcome === 'held' ? 'held' : outcome === 'refused' ? 'refused' : 'sent';
         await trx
@@ -260,15 +284,20 @@ export class ExchangeSender {
     this.options.log?.info({ batch: prepared.length, sent: report.sent }, 'exchange batch delivered');
   }
 
-  private async post(messages: string[]): Promise<IntakeResult[]> {
+  private async post(jws: string): Promise<IntakeResult[]> {
     const doFetch = this.options.fetch ?? fetch;
-    const response = await doFetch(`${this.options.registryUrl()}/api/exchange/messages`, {
+    const response = await doFetch(`${this.options.registryUrl()}/api/exchange/batches`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messages }),
+      headers: { 'content-type': 'application/jose' },
+      body: jws,
       signal: AbortSignal.timeout(30_000),
     });
-    if (!response.ok) throw new Error(`registry answered ${response.status}`);
+    if (!response.ok) {
+      // The registry's reason (a refused batch names its rule) for the operator; no personal data.
+      const problem = (await response.json().catch(() => null)) as { detail?: unknown } | null;
+      const detail = typeof problem?.detail === 'string' ? `: ${problem.detail}` : '';
+      throw new Error(`registry answered ${response.status}${detail}`);
+    }
     const body = (await response.json()) as { results?: IntakeResult[] };
     if (!Array.isArray(body.results)) throw new Error('registry answered without results');
     return body.results;

@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely';
 import { auditBatcherFor } from '../db/audit-batch.js';
 import { requirePermission } from '../http/policy.js';
 import { z } from 'zod';
+import { validityFeedbackDose } from '../exchange/feedback-schema.js';
 import { createSignatureChecker } from '../exchange/signature-worker.js';
-import type { KeyResolver } from '../exchange/signing.js';
+import { MAX_SIGNED_BATCH_CHARS, type KeyResolver } from '../exchange/signing.js';
 import type { App } from '../http/app.js';
-import { MAX_BATCH, receiveMessages } from './intake.js';
+import { ProblemError } from '../http/problem.js';
+import { MAX_BATCH, receiveMessages, receiveSignedBatch } from './intake.js';
 import type { RegistrySchema } from './schema.js';
 import { answerStatusQuery, statusQueryResponseSchema } from './status-query.js';
 
@@ -22,37 +24,29 @@ export function registerExchangeRoutes(
   app.addHook('onClose', () => audit.drain());
   const signatures = createSignatureChecker();
   app.addHook('onClose', () => signatures.close());
+  const intakeResults = z.object({
+    results: z.array(
+      z.object({
+        index: z.number(),
+        outcome: z.enum(['accepted', 'duplicate', 'stale', 'held', 'refused']),
+        rule: z.string().optional(),
+        reason: z.string().optional(),
+        feedback: z
+          .array(validityFeedbackDose)
+          .optional()
+          .describe('R-R3: doses of this activity the registry judged not valid'),
+      }),
+    ),
+  });
   app.post(
     '/api/exchange/messages',
     {
       bodyLimit: 50 * 1_048_576,
       schema: {
         tags: ['exchange'],
-        summary: 'Intake of signed vaccination messages 4/4a and repairs (JWS compact, ES256)',
+        summary: 'Intake of signed vaccination messages 4/4a and repairs, each its own JWS (compact, ES256)',
         body: z.strictObject({ messages: z.array(Jws).min(1).max(MAX_BATCH) }),
-        response: {
-          200: z.object({
-            results: z.array(
-              z.object({
-                index: z.number(),
-                outcome: z.enum(['accepted', 'duplicate', 'stale', 'held', 'refused']),
-                rule: z.string().optional(),
-                reason: z.string().optional(),
-                feedback: z
-                  .array(
-                    z.object({
-                      vaccineType: z.string(),
-                      date: z.string(),
-                      status: z.string(),
-                      reason: z.string().nullable(),
-                    }),
-                  )
-                  .optional()
-                  .describe('R-R3: doses of this activity the registry judged not valid'),
-              }),
-            ),
-          }),
-        },
+        response: { 200: intakeResults },
       },
     },
     async (request) => ({
@@ -61,6 +55,39 @@ export function registerExchangeRoutes(
         signatures,
       }),
     }),
+  );
+
+  // A signed batch is the JWS itself (RFC 7515's media type), not wrapped in JSON.
+  app.addContentTypeParser(
+    'application/jose',
+    { parseAs: 'string', bodyLimit: MAX_SIGNED_BATCH_CHARS },
+    (_request, body, done) => done(null, body),
+  );
+  app.post(
+    '/api/exchange/batches',
+    {
+      bodyLimit: MAX_SIGNED_BATCH_CHARS,
+      schema: {
+        tags: ['exchange'],
+        summary:
+          'Intake of one organisation’s messages 4/4a and repairs as one signed batch: a JWS (compact, ES256, typ open-rvp-batch+jws) over {"messages": [...]}, sent as application/jose',
+        consumes: ['application/jose'],
+        body: z.string().min(1).max(MAX_SIGNED_BATCH_CHARS),
+        response: { 200: intakeResults },
+      },
+    },
+    async (request) => {
+      const received = await receiveSignedBatch(db, trustedKeys(), request.body, {
+        onGroupStored: (messages) => request.log.debug({ messages }, 'intake group stored'),
+      });
+      if (!received.ok) {
+        // Nothing of it was stored; the sender keeps its messages queued and retries.
+        throw new ProblemError(422, 'batch-refused', 'Batch geweigerd', received.reason, [
+          { field: 'body', rule: received.rule, message: received.reason },
+        ]);
+      }
+      return { results: received.results };
+    },
   );
 
   app.post(

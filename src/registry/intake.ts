@@ -10,6 +10,7 @@ import {
 } from './intake-locks.js';
 import type { SignatureChecker } from '../exchange/signature-worker.js';
 import {
+  verifyBatchJws,
   verifySigned,
   verifySignedBatch,
   type HeaderCache,
@@ -44,16 +45,12 @@ export async function receiveMessages(
   db: Kysely<RegistrySchema>,
   keys: KeyResolver,
   messages: string[],
-  options: {
-    setBased?: boolean;
-    onFallback?: (error: unknown) => void;
-    /** After each group's commit: progress for the log (operators; the fault tests wait for it). */
-    onGroupStored?: (messages: number) => void;
+  options: IntakeOptions & {
     /** Checks the signatures of a batch of at least WORKER_BATCH_MIN messages in one hand-over. */
     signatures?: SignatureChecker;
   } = {},
 ): Promise<IntakeResult[]> {
-  let checked: Array<{ ok: true; message: VaccinationMessage } | Refusal>;
+  let checked: Checked[];
   if (options.signatures && messages.length >= WORKER_BATCH_MIN) {
     const verified = await verifySignedBatch(messages, keys, options.signatures);
     checked = verified.map(checkContents);
@@ -66,7 +63,52 @@ export async function receiveMessages(
       ),
     );
   }
-  const results: IntakeResult[] = new Array<IntakeResult>(messages.length);
+  return storeChecked(db, checked, options);
+}
+
+export interface IntakeOptions {
+  setBased?: boolean;
+  onFallback?: (error: unknown) => void;
+  /** After each group's commit: progress for the log (operators; the fault tests wait for it). */
+  onGroupStored?: (messages: number) => void;
+}
+
+type Checked = { ok: true; message: VaccinationMessage } | Refusal;
+
+/**
+ * Intake of a signed batch (JWS_BATCH_TYPE): one organisation's messages under one signature (issue
+ * 8: one ES256 check per delivery instead of per message). A batch whose signature, signer or form
+ * fails is refused whole, before anything is stored: none of its messages can be trusted, not even
+ * their number. Otherwise each message is judged and stored exactly as receiveMessages does, its
+ * signer being the batch's.
+ */
+export async function receiveSignedBatch(
+  db: Kysely<RegistrySchema>,
+  keys: KeyResolver,
+  jws: string,
+  options: IntakeOptions = {},
+): Promise<{ ok: true; results: IntakeResult[] } | { ok: false; rule: string; reason: string }> {
+  const verified = await verifyBatchJws(jws, keys);
+  if (!verified.ok) return verified;
+  if (verified.messages.length === 0 || verified.messages.length > MAX_BATCH) {
+    return {
+      ok: false,
+      rule: 'batch-size',
+      reason: `Een batch bevat 1 tot ${MAX_BATCH} berichten, deze ${verified.messages.length}.`,
+    };
+  }
+  const signer = verified.signerUra;
+  const checked = verified.messages.map((payload) => checkContents({ ok: true, payload, signerUra: signer }));
+  return { ok: true, results: await storeChecked(db, checked, options) };
+}
+
+/** Stores checked messages (refusals recorded, the valid ones in groups); one result per message. */
+async function storeChecked(
+  db: Kysely<RegistrySchema>,
+  checked: Checked[],
+  options: IntakeOptions,
+): Promise<IntakeResult[]> {
+  const results: IntakeResult[] = new Array<IntakeResult>(checked.length);
   const refusals: Array<{ index: number; refusal: Refusal }> = [];
   const valid: Array<{ index: number; message: VaccinationMessage }> = [];
   checked.forEach((c, index) => {
@@ -154,7 +196,7 @@ interface Refusal {
 }
 
 /** Contents and signer of a verified message: the message, or why it is refused. */
-function checkContents(verified: VerifyResult): { ok: true; message: VaccinationMessage } | Refusal {
+function checkContents(verified: VerifyResult): Checked {
   if (!verified.ok) return { ok: false, rule: verified.rule, reason: verified.reason };
   const raw = verified.payload as Refusal['raw'];
   const validation = validateMessage(verified.payload);

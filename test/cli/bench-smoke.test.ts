@@ -124,10 +124,21 @@ describe('rvp bench (smoke, tiny size)', () => {
     expect(name).toBeDefined();
     try {
       const again = await runBenchmarks({ ...options, registry: name! });
-      const third = await runBenchmarks({ ...options, only: ['intake'], registry: name! });
+      // The third intake signs each message on its own, as older senders do: the same outcomes and rows.
+      const third = await runBenchmarks({
+        ...options,
+        only: ['intake'],
+        registry: name!,
+        intakeForm: 'messages',
+      });
       expect(lines.join('\n')).toContain(`registry: ${name}, kept by an earlier run`);
       const figures = (results: typeof first, prefix: string) =>
         results.find((r) => r.name.startsWith(prefix))!.figures;
+      expect(figures(again, 'Registry intake')['signed as']).toBe('one JWS per organisation’s batch');
+      expect(figures(third, 'Registry intake')['signed as']).toBe('one JWS per message');
+      // 40 messages: one request per phase as single messages, one per organisation and phase as batches.
+      expect(figures(third, 'Registry intake')['HTTP requests']).toBe(2);
+      expect(Number(figures(again, 'Registry intake')['HTTP requests'])).toBeGreaterThan(2);
       // The second invitation run redoes the first one's work (the bench's invitations were removed),
       // and the third run's intake messages are new activities, not duplicates of the second's.
       for (const key of ['persons', 'invitations', 'letters']) {
@@ -173,10 +184,14 @@ describe('rvp bench (smoke, tiny size)', () => {
       process.exitCode = undefined;
       await buildProgram().parseAsync(['node', 'rvp', 'bench', '--backend', 'oracle']);
       expect(process.exitCode).toBe(2);
+      process.exitCode = undefined;
+      await buildProgram().parseAsync(['node', 'rvp', 'bench', '--intake-form', 'pigeon']);
+      expect(process.exitCode).toBe(2);
     } finally {
       console.error = original;
     }
     expect(errors.join('\n')).toMatch(/unknown benchmark speed/);
     expect(errors.join('\n')).toMatch(/unknown backend oracle/);
+    expect(errors.join('\n')).toMatch(/--intake-form is batch or messages, not pigeon/);
   });
 });

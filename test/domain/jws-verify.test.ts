@@ -4,9 +4,12 @@ import { CompactSign, compactVerify, generateKeyPair, importJWK, type JWK } from
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   JWS_ALGORITHM,
+  JWS_BATCH_TYPE,
+  JWS_TYPE,
   localKeys,
   newSigningKey,
   uraOfKid,
+  verifyBatchJws,
   verifySigned,
   verifySignedBatch,
   type HeaderCache,
@@ -196,5 +199,71 @@ describe('verifySigned (ES256 with node:crypto) decides as jose compactVerify', 
     } finally {
       await checker.close();
     }
+  }, 30_000);
+});
+
+describe('verifyBatchJws decides as jose compactVerify, then by the batch type and form', () => {
+  it('accepts only a batch-typed JWS over {"messages": [...]} that jose accepts', async () => {
+    const seen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }).map((messages) => ({ messages })),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
+        fc.constantFrom(JWS_BATCH_TYPE, JWS_TYPE, undefined),
+        fc.constantFrom('none', 'flip-payload', 'flip-signature', 'stranger'),
+        fc.nat(1),
+        fc.nat(),
+        async (payload, typ, mutation, signer, position) => {
+          const key = mutation === 'stranger' ? stranger : trusted[signer]!;
+          const header = { alg: JWS_ALGORITHM, kid: key.kid, ...(typ ? { typ } : {}) };
+          const jws = await sign(new TextEncoder().encode(JSON.stringify(payload)), header, key.privateJwk);
+          const [h, p, s] = jws.split('.') as [string, string, string];
+          const flip = (part: string) => {
+            const i = position % part.length;
+            return `${part.slice(0, i)}${part[i] === 'A' ? 'B' : 'A'}${part.slice(i + 1)}`;
+          };
+          const sent =
+            mutation === 'flip-payload'
+              ? `${h}.${flip(p)}.${s}`
+              : mutation === 'flip-signature'
+                ? `${h}.${p}.${flip(s)}`
+                : jws;
+          const ours = await verifyBatchJws(sent, resolver);
+          const theirs = await reference(sent, resolver);
+          const messages = (theirs.ok ? theirs.payload : null) as { messages?: unknown } | null;
+          const expected =
+            !theirs.ok && theirs.rule === 'unknown-signer'
+              ? 'unknown-signer'
+              : typ !== JWS_BATCH_TYPE
+                ? 'malformed-jws'
+                : !theirs.ok
+                  ? theirs.rule
+                  : typeof messages === 'object' &&
+                      messages !== null &&
+                      !Array.isArray(messages) &&
+                      Object.keys(messages).length === 1 &&
+                      Array.isArray(messages.messages)
+                    ? 'ok'
+                    : 'malformed-payload';
+          const decided = ours.ok ? 'ok' : ours.rule;
+          seen.add(decided);
+          expect(decided).toBe(expected);
+          if (ours.ok) {
+            expect(ours.messages).toEqual(messages!.messages);
+            expect(ours.signerUra).toBe(key.ura);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect([...seen].sort()).toEqual([
+      'bad-signature',
+      'malformed-jws',
+      'malformed-payload',
+      'ok',
+      'unknown-signer',
+    ]);
   }, 30_000);
 });

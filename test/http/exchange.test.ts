@@ -5,11 +5,25 @@ import { newActivityId, type AnonymousMessage } from '../../src/domain/messages/
 import { makeBsn } from '../../src/domain/identifiers/index.js';
 import { signingKeyFor } from '../../src/exchange/keys.js';
 import { ExchangeSender } from '../../src/exchange/sender.js';
-import { newSigningKey, remoteKeys, signPayload } from '../../src/exchange/signing.js';
+import {
+  JWS_BATCH_TYPE,
+  newSigningKey,
+  remoteKeys,
+  signBatch,
+  signPayload,
+} from '../../src/exchange/signing.js';
 import type { App } from '../../src/http/app.js';
 import { createRegistryApp } from '../../src/registry/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { ADMIN_A, clientRow, ORG_A, seedTwoOrganisations, USER_A } from '../support/fixtures.js';
+import {
+  ADMIN_A,
+  clientRow,
+  ORG_A,
+  ORG_B,
+  seedTwoOrganisations,
+  USER_A,
+  USER_B,
+} from '../support/fixtures.js';
 import { signIn } from '../support/session.js';
 
 const BSN = [1, 2, 3, 4, 5, 6].map((n) => makeBsn(7_000_000 + n));
@@ -411,6 +425,190 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
       rule: 'signer-ura-mismatch',
     });
     expect((await registryRows(message.activity.id)).anonymous).toHaveLength(0);
+  });
+
+  const anonymousMessage = (organisationUra = ORG_A.ura): AnonymousMessage => ({
+    schema: 'open-rvp/message-4a/v1',
+    version: 1,
+    organisationUra,
+    dossierStatus: '01',
+    activity: { id: newActivityId(), type: '01', date: '2026-11-20' },
+    vaccinations: [
+      { vaccineType: '11', date: '2026-11-20', batchNumber: 'X1', performer: 'P', location: 'L' },
+    ],
+  });
+  const sendBatch = async (jws: string) => {
+    const response = await fetch(`${registryUrl}/api/exchange/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/jose' },
+      body: jws,
+    });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: await response.json(),
+    };
+  };
+
+  it('refuses a signed batch whole when its signer, signature, type, form or size is wrong, storing none of it', async () => {
+    const own = await signingKeyFor(dossierDb.database.db, ORG_A.ura);
+    const forged = await newSigningKey(ORG_A.ura, 9);
+    const messages = [anonymousMessage(), anonymousMessage()];
+    const valid = await signBatch(messages, own);
+    const [header, , signature] = valid.split('.') as [string, string, string];
+    // The same header and signature over other messages: the signature no longer matches.
+    const otherPayload = Buffer.from(JSON.stringify({ messages: [anonymousMessage()] })).toString(
+      'base64url',
+    );
+    const cases: Array<[string, string]> = [
+      [await signBatch(messages, forged), 'unknown-signer'],
+      [`${header}.${otherPayload}.${signature}`, 'bad-signature'],
+      // A message's type over a batch's payload: never read as a batch.
+      [await signPayload({ messages }, own), 'malformed-jws'],
+      [await signPayload({ messages, more: 1 }, own, JWS_BATCH_TYPE), 'malformed-payload'],
+      [await signPayload(messages, own, JWS_BATCH_TYPE), 'malformed-payload'],
+      [await signBatch([], own), 'batch-size'],
+      [
+        await signBatch(
+          Array.from({ length: 1001 }, () => messages[0]),
+          own,
+        ),
+        'batch-size',
+      ],
+      ['geen.jws', 'malformed-jws'],
+    ];
+    for (const [jws, rule] of cases) {
+      const answer = await sendBatch(jws);
+      expect(answer.status, rule).toBe(422);
+      expect(answer.type).toContain('application/problem+json');
+      expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'body', rule })]);
+    }
+    for (const m of messages) expect((await registryRows(m.activity.id)).anonymous).toHaveLength(0);
+    // The same batch, untouched, is stored: one answer per message, in order.
+    const answer = await sendBatch(valid);
+    expect(answer.status).toBe(200);
+    expect(answer.body.results).toEqual([
+      { index: 0, outcome: 'accepted' },
+      { index: 1, outcome: 'accepted' },
+    ]);
+    for (const m of messages) expect((await registryRows(m.activity.id)).anonymous).toHaveLength(1);
+    // A body that is not a JWS at all is a problem too.
+    const json = await fetch(`${registryUrl}/api/exchange/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [valid] }),
+    });
+    expect(json.status).toBe(400);
+    expect(json.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('publishes the signed-batch intake in the registry’s OpenAPI as application/jose', async () => {
+    const spec = (await registry!.inject({ url: '/openapi.json' })).json() as {
+      paths: Record<string, { post?: { requestBody?: { content?: Record<string, unknown> } } }>;
+    };
+    expect(Object.keys(spec.paths['/api/exchange/batches']?.post?.requestBody?.content ?? {})).toEqual([
+      'application/jose',
+    ]);
+    expect(Object.keys(spec.paths['/api/exchange/messages']?.post?.requestBody?.content ?? {})).toEqual([
+      'application/json',
+    ]);
+  });
+
+  it('answers a signed batch per message: another organisation’s message and an invalid one are refused, the rest stored', async () => {
+    const own = await signingKeyFor(dossierDb.database.db, ORG_A.ura);
+    const first = anonymousMessage();
+    const ofOtherOrganisation = anonymousMessage(ORG_B.ura);
+    const invalid = { ...anonymousMessage(), dossierStatus: '99' };
+    const last = anonymousMessage();
+    const answer = await sendBatch(await signBatch([first, ofOtherOrganisation, invalid, last], own));
+    expect(answer.status).toBe(200);
+    expect(answer.body.results).toEqual([
+      { index: 0, outcome: 'accepted' },
+      expect.objectContaining({ index: 1, outcome: 'refused', rule: 'signer-ura-mismatch' }),
+      expect.objectContaining({ index: 2, outcome: 'refused' }),
+      { index: 3, outcome: 'accepted' },
+    ]);
+    expect((await registryRows(first.activity.id)).anonymous).toHaveLength(1);
+    expect((await registryRows(ofOtherOrganisation.activity.id)).anonymous).toHaveLength(0);
+    expect((await registryRows(invalid.activity.id)).anonymous).toHaveLength(0);
+    expect((await registryRows(last.activity.id)).anonymous).toHaveLength(1);
+  });
+
+  it('the sender signs one batch per organisation; a batch the registry refuses stays queued with its reason', async () => {
+    const authB = await signIn(dossier, USER_B);
+    const { id: clientB } = await dossierDb.database.db
+      .selectFrom('client')
+      .select('id')
+      .where('organisation_ura', '=', ORG_B.ura)
+      .executeTakeFirstOrThrow();
+    const ofA = [await vaccinate('Tim', '2026-11-21'), await vaccinate('Vera', '2026-11-21')];
+    const ofB = await dossier.inject({
+      method: 'POST',
+      url: `/api/clients/${clientB}/activities`,
+      headers: authB,
+      payload: {
+        activityType: '01',
+        activityDate: '2026-11-21',
+        vaccinations: [
+          { vaccineType: '11', date: '2026-11-21', batchNumber: 'AB123', performer: 'P', location: 'L' },
+        ],
+      },
+    });
+    expect(ofB.statusCode, ofB.body).toBe(201);
+    const posted: Array<{ typ: string; kid: string; uras: string[] }> = [];
+    let tamper = true;
+    const watched = new ExchangeSender({
+      db: dossierDb.database.db,
+      registryUrl: () => registryUrl,
+      today: () => today,
+      backoffMs: () => 0,
+      fetch: async (input, init) => {
+        const jws = String(init?.body);
+        const [header, payload] = jws.split('.') as [string, string];
+        const { typ, kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as {
+          typ: string;
+          kid: string;
+        };
+        const { messages } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as {
+          messages: Array<{ organisationUra: string }>;
+        };
+        posted.push({ typ, kid, uras: messages.map((m) => m.organisationUra) });
+        // Organisation B's batch arrives with one character of its signature changed.
+        if (tamper && kid.includes(ORG_B.ura)) {
+          const at = jws.length - 20; // inside the signature (its last character holds padding bits)
+          const flipped = `${jws.slice(0, at)}${jws[at] === 'A' ? 'B' : 'A'}${jws.slice(at + 1)}`;
+          return fetch(input, { ...init, body: flipped });
+        }
+        return fetch(input, init);
+      },
+    });
+    const report = await watched.runNightly();
+    // Organisation A's two went (accepted or held, as their consent and the registry's persons say).
+    expect(report).toMatchObject({ attempted: 3, failed: 1 });
+    expect(report.sent + report.held).toBe(2);
+    expect(posted.map((p) => p.typ)).toEqual([JWS_BATCH_TYPE, JWS_BATCH_TYPE]);
+    for (const p of posted) expect(new Set(p.uras)).toEqual(new Set([p.kid.split('-')[1]]));
+    expect(posted.map((p) => p.uras.length).sort()).toEqual([1, 2]);
+    const outboxOf = (activityId: string) =>
+      dossierDb.database.db
+        .selectFrom('outbox_message as o')
+        .innerJoin('activity as a', 'a.id', 'o.activity_pk')
+        .select(['o.state', 'o.attempts', 'o.last_error', 'o.registry_outcome'])
+        .where('a.activity_id', '=', activityId)
+        .executeTakeFirstOrThrow();
+    for (const a of ofA) {
+      expect(['accepted', 'held']).toContain((await outboxOf(a.activityId)).registry_outcome);
+    }
+    const activityB = (ofB.json() as { activityId: string }).activityId;
+    const waiting = await outboxOf(activityB);
+    expect(waiting).toMatchObject({ state: 'queued', attempts: 1, registry_outcome: null });
+    expect(waiting.last_error).toContain('422');
+    expect(waiting.last_error).toContain('handtekening');
+    expect((await registryRows(activityB)).anonymous).toHaveLength(0);
+    // Delivered untouched on the next attempt.
+    tamper = false;
+    expect(await watched.deliverDue()).toMatchObject({ attempted: 1, sent: 1, failed: 0 });
+    expect((await registryRows(activityB)).anonymous).toHaveLength(1);
   });
 
   it('an invalid field is refused and shown in the worklist; an unknown BSN is held', async () => {

@@ -240,4 +240,42 @@ describe.each(BACKENDS)('bad input never crashes or half-writes (%s)', (backend)
       0, 0, 0,
     ]);
   });
+
+  it('registry signed-batch intake: any body, any media type → problem+json, never a stored row', async () => {
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value) ?? 'null').toString('base64url');
+    // A header as our senders make it, so the fuzz reaches the key lookup and payload checks.
+    const batchHeader = b64({ alg: 'ES256', kid: 'ura-10000001-1', typ: 'open-rvp-batch+jws' });
+    const payload = fc.oneof(
+      fc.anything().map(b64),
+      fc.array(nasty, { maxLength: 3 }).map((messages) => b64({ messages })),
+      fc.base64String(),
+    );
+    const jose = fc.oneof(
+      fc.string(),
+      nasty.map(String),
+      fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((p) => p.join('.')),
+      fc.tuple(payload, fc.base64String()).map(([body, signature]) => `${batchHeader}.${body}.${signature}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        jose,
+        fc.constantFrom('application/jose', 'application/json', 'text/plain', 'application/octet-stream'),
+        async (jws, contentType) => {
+          const response = await registry.inject({
+            method: 'POST',
+            url: '/api/exchange/batches',
+            headers: { 'content-type': contentType },
+            payload: jws,
+          });
+          expectProblem(response);
+          expect(response.statusCode).toBeGreaterThanOrEqual(400);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    const stored = await tableCounts(registryDb.database.db);
+    expect([stored.vaccination_event, stored.anonymous_vaccination, stored.received_activity]).toEqual([
+      0, 0, 0,
+    ]);
+  });
 });
