@@ -78,8 +78,8 @@ type Checked = { ok: true; message: VaccinationMessage } | Refusal;
 /**
  * Intake of a signed batch (JWS_BATCH_TYPE): one organisation's messages under one signature (issue
  * 8: one ES256 check per delivery instead of per message). A batch whose signature, signer or form
- * fails is refused whole, before anything is stored: none of its messages can be trusted, not even
- * their number. Otherwise each message is judged and stored exactly as receiveMessages does, its
+ * fails is refused whole, before any of its messages is stored: none of them can be trusted, not even
+ * their number (the refusal itself is kept for registry staff). Otherwise each message is judged and stored exactly as receiveMessages does, its
  * signer being the batch's.
  */
 export async function receiveSignedBatch(
@@ -89,17 +89,32 @@ export async function receiveSignedBatch(
   options: IntakeOptions = {},
 ): Promise<{ ok: true; results: IntakeResult[] } | { ok: false; rule: string; reason: string }> {
   const verified = await verifyBatchJws(jws, keys);
-  if (!verified.ok) return verified;
-  if (verified.messages.length === 0 || verified.messages.length > MAX_BATCH) {
-    return {
-      ok: false,
+  if (!verified.ok) return refuseBatch(db, verified);
+  const count = verified.messages.length;
+  if (count === 0 || count > MAX_BATCH) {
+    return refuseBatch(db, {
       rule: 'batch-size',
-      reason: `Een batch bevat 1 tot ${MAX_BATCH} berichten, deze ${verified.messages.length}.`,
-    };
+      reason: `Een batch bevat 1 tot ${MAX_BATCH} berichten, deze ${count}.`,
+    });
   }
   const signer = verified.signerUra;
   const checked = verified.messages.map((payload) => checkContents({ ok: true, payload, signerUra: signer }));
   return { ok: true, results: await storeChecked(db, checked, options) };
+}
+
+/**
+ * A batch refused whole goes on the registry's worklist as a refusal without any message: nothing in
+ * it can be trusted, not even who sent it.
+ */
+async function refuseBatch(
+  db: Kysely<RegistrySchema>,
+  refusal: { rule: string; reason: string },
+): Promise<{ ok: false; rule: string; reason: string }> {
+  await db
+    .insertInto('intake_refusal')
+    .values(refusalRow({ ok: false, rule: refusal.rule, reason: `Batch geweigerd: ${refusal.reason}` }))
+    .execute();
+  return { ok: false, rule: refusal.rule, reason: refusal.reason };
 }
 
 /** Stores checked messages (refusals recorded, the valid ones in groups); one result per message. */

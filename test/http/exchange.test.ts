@@ -477,6 +477,14 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
       ],
       ['geen.jws', 'malformed-jws'],
     ];
+    const batchRefusals = () =>
+      registryDb.database.db
+        .selectFrom('intake_refusal')
+        .select(['rule', 'organisation_ura', 'activity_id'])
+        .where('reason', 'like', 'Batch geweigerd:%')
+        .orderBy('received_at')
+        .execute();
+    const refusalsBefore = (await batchRefusals()).length;
     for (const [jws, rule] of cases) {
       const answer = await sendBatch(jws);
       expect(answer.status, rule).toBe(422);
@@ -484,6 +492,10 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
       expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'body', rule })]);
     }
     for (const m of messages) expect((await registryRows(m.activity.id)).anonymous).toHaveLength(0);
+    // Each refusal is on the registry's worklist, naming no organisation or activity it cannot trust.
+    const refusals = (await batchRefusals()).slice(refusalsBefore);
+    expect(refusals.map((r) => r.rule)).toEqual(cases.map(([, rule]) => rule));
+    for (const r of refusals) expect([r.organisation_ura, r.activity_id]).toEqual([null, null]);
     // The same batch, untouched, is stored: one answer per message, in order.
     const answer = await sendBatch(valid);
     expect(answer.status).toBe(200);
