@@ -339,6 +339,8 @@ async function storeLocked(
     index: number;
     message: VaccinationMessage;
     person: PersonRow | null;
+    /** An earlier version was received: its rows are replaced (R-V4). */
+    repair: boolean;
   }
   const accepted: Accepted[] = [];
   const held: Array<{ index: number; message: VaccinationMessage }> = [];
@@ -355,6 +357,7 @@ async function storeLocked(
       });
       continue;
     }
+    const repair = before !== undefined;
     if (message.schema === 'open-rvp/message-4/v1') {
       const person = personByBsn.get(message.client.bsn);
       if (person === undefined) {
@@ -367,10 +370,10 @@ async function storeLocked(
         continue;
       }
       // R-R6: the person asked the registry to unlink; personal data is dropped from what still comes.
-      if (person.unlinked) accepted.push({ index, message: anonymise(message), person: null });
-      else accepted.push({ index, message, person });
+      if (person.unlinked) accepted.push({ index, message: anonymise(message), person: null, repair });
+      else accepted.push({ index, message, person, repair });
     } else {
-      accepted.push({ index, message, person: null });
+      accepted.push({ index, message, person: null, repair });
     }
   }
 
@@ -393,8 +396,7 @@ async function storeLocked(
     return { outcomes, pending };
   }
 
-  const replaceUras = accepted.map((a) => a.message.organisationUra);
-  const replaceIds = accepted.map((a) => a.message.activity.id);
+  const acceptedUras = accepted.map((a) => a.message.organisationUra);
   const personal: VaccinationColumns & { person_id: string[]; objection: Array<string | null> } = {
     ...vaccinationColumns(),
     person_id: [],
@@ -439,20 +441,47 @@ async function storeLocked(
     });
   }
   const factRows = [...facts.values()];
-  const kinds = accepted.map(({ message }) =>
-    message.schema === 'open-rvp/message-4/v1' ? 'personalised' : 'anonymous',
-  );
+  const kinds = accepted.map(({ message }) => kindOf(message));
 
   // Every write of the group in one statement, committed on its own: the audit rows' trigger takes
-  // the chain's lock, held to the commit at the statement's end.
-  // A repair (higher version) replaces what came before, personalised or anonymous (R-V4).
-  const keys = sql`unnest(${arrayLiteral(replaceUras)}::text[], ${arrayLiteral(replaceIds)}::text[]) as k(ura, activity_id)`;
+  // the chain's lock, held to the commit at the statement's end. The audit rows are written last (see
+  // below), so the lock covers them, the statement's AFTER triggers and the commit.
+  // A repair (higher version) replaces what came before, personalised or anonymous (R-V4). Only a
+  // repair has rows to replace: every stored vaccination has its received activity (written in the
+  // same statement, or by migration 021 for older demo rows), read above under the activity's lock.
+  // So a first version, most of a peak day, costs no probe of the two vaccination tables and no
+  // `on conflict` check of received_activity (issue 8).
+  const repairs = accepted.filter((a) => a.repair);
+  const firsts = accepted.filter((a) => !a.repair);
+  const repairKeys = sql`unnest(${arrayLiteral(repairs.map((a) => a.message.organisationUra))}::text[],
+    ${arrayLiteral(repairs.map((a) => a.message.activity.id))}::text[],
+    ${arrayLiteral(repairs.map((a) => a.message.version))}::int[],
+    ${arrayLiteral(repairs.map((a) => kindOf(a.message)))}::text[]) as k(ura, activity_id, version, kind)`;
   const writes = [
+    // One audit entry per message, in message order (the trigger chains them one by one). First in
+    // the list, so it runs last: PostgreSQL runs the WITH parts that change data and that the main
+    // query does not read when the main query is done, the last-written first (ExecPostprocessPlan;
+    // es_auxmodifytables is built with lcons). Written last, they hold the chain's lock over none of
+    // the group's other writes (issue 8; test/db/intake-concurrency.test.ts).
+    sql`audit as (${insertColumns('audit_event', [
+      ['actor_id', 'text', acceptedUras.map((ura) => `exchange:${ura}`)],
+      ['organisation_ura', 'text', acceptedUras],
+      ['action', 'text', kinds.map((kind) => `intake.${kind}`)],
+      ['subject_type', 'text', accepted.map((a) => (a.person ? 'person' : 'anonymous-activity'))],
+      ['subject_id', 'text', accepted.map((a) => a.person?.id ?? null)],
+    ])})`,
     ...worklist,
-    sql`replaced as (delete from vaccination_event v using ${keys}
-      where v.organisation_ura = k.ura and v.activity_id = k.activity_id)`,
-    sql`replaced_anonymous as (delete from anonymous_vaccination v using ${keys}
-      where v.organisation_ura = k.ura and v.activity_id = k.activity_id)`,
+    ...(repairs.length > 0
+      ? [
+          sql`replaced as (delete from vaccination_event v using ${repairKeys}
+            where v.organisation_ura = k.ura and v.activity_id = k.activity_id)`,
+          sql`replaced_anonymous as (delete from anonymous_vaccination v using ${repairKeys}
+            where v.organisation_ura = k.ura and v.activity_id = k.activity_id)`,
+          sql`repaired as (update received_activity r
+            set version = k.version, kind = k.kind, received_at = now() from ${repairKeys}
+            where r.organisation_ura = k.ura and r.activity_id = k.activity_id)`,
+        ]
+      : []),
     ...(personal.person_id.length > 0
       ? [
           sql`personal as (${insertColumns(
@@ -487,24 +516,16 @@ async function storeLocked(
           )})`,
         ]
       : []),
-    sql`received as (${insertColumns(
-      'received_activity',
-      [
-        ['organisation_ura', 'text', replaceUras],
-        ['activity_id', 'text', replaceIds],
-        ['version', 'int', accepted.map(({ message }) => message.version)],
-        ['kind', 'text', kinds],
-      ],
-      'on conflict (organisation_ura, activity_id) do update set version = excluded.version, kind = excluded.kind, received_at = now()',
-    )})`,
-    // One audit entry per message, in message order (the trigger chains them one by one).
-    sql`audit as (${insertColumns('audit_event', [
-      ['actor_id', 'text', replaceUras.map((ura) => `exchange:${ura}`)],
-      ['organisation_ura', 'text', replaceUras],
-      ['action', 'text', kinds.map((kind) => `intake.${kind}`)],
-      ['subject_type', 'text', accepted.map((a) => (a.person ? 'person' : 'anonymous-activity'))],
-      ['subject_id', 'text', accepted.map((a) => a.person?.id ?? null)],
-    ])})`,
+    ...(firsts.length > 0
+      ? [
+          sql`received as (${insertColumns('received_activity', [
+            ['organisation_ura', 'text', firsts.map((a) => a.message.organisationUra)],
+            ['activity_id', 'text', firsts.map((a) => a.message.activity.id)],
+            ['version', 'int', firsts.map((a) => a.message.version)],
+            ['kind', 'text', firsts.map((a) => kindOf(a.message))],
+          ])})`,
+        ]
+      : []),
   ];
   // The statement also answers the feedback's question (R-R3, judged after the commit): the linked
   // persons' doses as they stood before it (its snapshot) and the doses it stored, one row per person
@@ -540,6 +561,9 @@ async function storeLocked(
   }
   return { outcomes, pending };
 }
+
+const kindOf = (message: VaccinationMessage): 'personalised' | 'anonymous' =>
+  message.schema === 'open-rvp/message-4/v1' ? 'personalised' : 'anonymous';
 
 /**
  * A person's doses as one text: the fields of `RegistryDose` separated by the unit separator (31),
@@ -776,7 +800,7 @@ async function store(
       )
       .execute();
   }
-  const kind = message.schema === 'open-rvp/message-4/v1' ? 'personalised' : 'anonymous';
+  const kind = kindOf(message);
   await trx
     .insertInto('received_activity')
     .values({ organisation_ura: ura, activity_id: activityId, version: message.version, kind })

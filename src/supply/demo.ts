@@ -86,6 +86,33 @@ export async function seedDemoSupplyAndCoverage(
       .execute();
   }
 
+  // Every stored vaccination has its received activity, as the intake writes them (migration 021).
+  const activities = new Map<
+    string,
+    { organisation_ura: string; activity_id: string; kind: 'personalised' | 'anonymous' }
+  >();
+  for (const [rows, kind] of [
+    [personal, 'personalised'],
+    [anonymous, 'anonymous'],
+  ] as const) {
+    for (const r of rows) {
+      const key = `${r.organisation_ura as string}|${r.activity_id as string}`;
+      activities.set(key, {
+        organisation_ura: r.organisation_ura as string,
+        activity_id: r.activity_id as string,
+        kind,
+      });
+    }
+  }
+  const received = [...activities.values()].map((a) => ({ ...a, version: 1 }));
+  for (let i = 0; i < received.length; i += 2000) {
+    await db
+      .insertInto('received_activity')
+      .values(received.slice(i, i + 2000))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
   const sdb = withSupplyTables(db);
   const organisations = await db.selectFrom('organisation').select(['ura', 'name']).orderBy('ura').execute();
   const year = Number(referenceDate.slice(0, 4)) - 1;

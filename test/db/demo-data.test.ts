@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEmpty, loadDemoData } from '../../src/demo/load.js';
 import { organisationForMunicipality } from '../../src/demo/organisations.js';
@@ -73,6 +75,67 @@ describe.each(BACKENDS)('demo data on %s', (backend) => {
     for (const r of records) {
       if (r.source === '01') expect(r.source_person_id).toBeNull();
       else expect(r.has_custody).toBe(true);
+    }
+  });
+
+  // The intake replaces stored rows only for a repair, which it knows by the activity's received
+  // version (issue 8): so every stored vaccination, the demo's too, must have its received activity.
+  it('gives every stored vaccination its received activity', async () => {
+    const db = registry.database.db;
+    const counts = await sql<{ personal: number; anonymous: number; orphans: number }>`select
+      (select count(*)::int from vaccination_event) as personal,
+      (select count(*)::int from anonymous_vaccination) as anonymous,
+      (select count(*)::int from (
+        select organisation_ura, activity_id from vaccination_event
+        union select organisation_ura, activity_id from anonymous_vaccination) v
+        where not exists (select 1 from received_activity r
+          where r.organisation_ura = v.organisation_ura and r.activity_id = v.activity_id)) as orphans`.execute(
+      db,
+    );
+    expect(counts.rows[0]!.personal).toBeGreaterThan(100);
+    expect(counts.rows[0]!.anonymous).toBeGreaterThan(10);
+    expect(counts.rows[0]!.orphans).toBe(0);
+  });
+});
+
+// Registry migration 021 gives vaccinations stored without their received activity (the supply demo's,
+// before it wrote both) one, at their highest version, once.
+describe.each(BACKENDS)('received activities of older rows on %s', (backend) => {
+  it('migration 021 adds what is missing and leaves what is there', async () => {
+    const registry = await createTestDatabase(backend, 'registry');
+    try {
+      const db = registry.database.db;
+      const person = await sql<{ id: string }>`insert into person
+          (bsn, source, given_name, family_name, gender, birth_date)
+        values ('111222333', 'brp', 'An', 'Ouder', '2', date '2024-01-10') returning id`.execute(db);
+      const columns = sql`organisation_ura, activity_id, activity_type, activity_date, version, vaccine_type,
+        vaccination_date, batch_number, performer, location`;
+      const values = (activityId: string, version: number) =>
+        sql`'90000101', ${activityId}, '01', date '2025-03-01', ${version}, '11', date '2025-03-01', 'B', 'P', 'L'`;
+      await sql`insert into vaccination_event (person_id, ${columns})
+        values (${person.rows[0]!.id}::uuid, ${values('OLD1', 1)}), (${person.rows[0]!.id}::uuid, ${values('OLD1', 2)}),
+               (${person.rows[0]!.id}::uuid, ${values('KEPT', 1)})`.execute(db);
+      await sql`insert into anonymous_vaccination (dossier_status, ${columns})
+        values ('A', ${values('OLD2', 3)})`.execute(db);
+      await sql`insert into received_activity (organisation_ura, activity_id, version, kind)
+        values ('90000101', 'KEPT', 7, 'personalised')`.execute(db);
+
+      const script = await readFile(
+        new URL('../../migrations/registry/021_received_activity_complete.sql', import.meta.url),
+        'utf8',
+      );
+      await registry.database.exec(script);
+      await registry.database.exec(script);
+
+      const received = await sql<{ activity_id: string; version: number; kind: string }>`
+        select activity_id, version, kind from received_activity order by activity_id`.execute(db);
+      expect(received.rows).toEqual([
+        { activity_id: 'KEPT', version: 7, kind: 'personalised' },
+        { activity_id: 'OLD1', version: 2, kind: 'personalised' },
+        { activity_id: 'OLD2', version: 3, kind: 'anonymous' },
+      ]);
+    } finally {
+      await registry.drop();
     }
   });
 });

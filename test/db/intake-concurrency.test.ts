@@ -189,3 +189,81 @@ describe.each(BACKENDS)('concurrent intake on %s', (backend) => {
     expect(counts.maintained).toEqual(counts.fromScratch);
   }, 60_000);
 });
+
+// A registry of its own: the tests above leave every person unlinked.
+describe('concurrent intake and the audit chain on postgres', () => {
+  const registry = generatedRegistry('postgres', nation);
+
+  // Issue 8: the chain's lock serialises every writer, so a group's statement writes its audit rows
+  // after its other writes (src/registry/intake.ts). With the chain's lock held elsewhere, the group
+  // must be found waiting with its received activities already written: an insert of one of their
+  // keys from another connection then waits for the group. Were the audit rows written first, the
+  // group would wait before writing them and the insert would go through at once.
+  // (PGlite has one connection: nothing waits there.)
+  it('a group waits for the audit chain only after its other writes', async () => {
+    const db = registry.database.db;
+    const keys = new Map<string, SigningKey>();
+    for (const o of organisations) keys.set(o.ura, await newSigningKey(o.ura));
+    const resolver = localKeys([...keys.values()].map((k) => k.publicJwk));
+    const planned = planMessages(nation, 30, 'L');
+    const signed = await Promise.all(planned.map((m) => signPayload(m.payload, keys.get(m.ura)!)));
+    const auditBefore = await sql<{ n: number }>`select count(*)::int as n from audit_event`.execute(db);
+    // The probe's message: one the registry will accept (anonymous, or of a registered BSN).
+    const bsns = new Set(
+      (await sql<{ bsn: string }>`select bsn from person`.execute(db)).rows.map((r) => r.bsn),
+    );
+    const probeIndex = planned.findIndex((m) => {
+      const message = m.payload as VaccinationMessage;
+      return message.schema !== 'open-rvp/message-4/v1' || bsns.has(message.client.bsn);
+    });
+    const probe = {
+      ura: planned[probeIndex]!.ura,
+      message: planned[probeIndex]!.payload as VaccinationMessage,
+    };
+
+    let intake: Promise<IntakeResult[]> | null = null;
+    const seen = await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('rvp-audit-chain'))`.execute(trx);
+      intake = receiveMessages(db, resolver, signed);
+      intake.catch(() => undefined);
+      for (let tries = 0; tries < 500; tries++) {
+        const waiting = await sql<{ query: string }>`select a.query
+            from pg_locks l join pg_stat_activity a on a.pid = l.pid
+            where l.locktype = 'advisory' and not l.granted`.execute(db);
+        if (waiting.rows.length > 0) {
+          // The same key, from another connection, in a transaction that is rolled back either way.
+          let probeCode: string | null = null;
+          await db
+            .transaction()
+            .execute(async (other) => {
+              await sql`set local lock_timeout = '300ms'`.execute(other);
+              await sql`insert into received_activity (organisation_ura, activity_id, version, kind)
+                values (${probe.ura}, ${probe.message.activity.id}, 99, 'anonymous')`.execute(other);
+              throw new Error('rolled back');
+            })
+            .catch((error: { code?: string }) => (probeCode = error.code ?? null));
+          return { query: waiting.rows[0]!.query, probeCode };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return null;
+    });
+    const answers = await intake!;
+
+    expect(seen).not.toBeNull();
+    // It waits inside its group's one statement ...
+    expect(seen!.query).toMatch(/^with /);
+    // ... with the received activity already written: the probe timed out waiting for it.
+    expect(seen!.probeCode).toBe('55P03');
+    // Then it goes on as ever, and the probe left nothing.
+    expect(answers[probeIndex]!.outcome).toBe('accepted');
+    const accepted = answers.filter((a) => a.outcome === 'accepted').length;
+    expect(accepted).toBeGreaterThan(20);
+    const auditAfter = await sql<{ n: number }>`select count(*)::int as n from audit_event`.execute(db);
+    expect(auditAfter.rows[0]!.n - auditBefore.rows[0]!.n).toBe(accepted);
+    const received = await sql<{ version: number }>`select version from received_activity
+      where organisation_ura = ${probe.ura} and activity_id = ${probe.message.activity.id}`.execute(db);
+    expect(received.rows).toEqual([{ version: probe.message.version }]);
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
+  }, 30_000);
+});
