@@ -229,7 +229,9 @@ describe('concurrent intake and the audit chain on postgres', () => {
       for (let tries = 0; tries < 500; tries++) {
         const waiting = await sql<{ query: string }>`select a.query
             from pg_locks l join pg_stat_activity a on a.pid = l.pid
-            where l.locktype = 'advisory' and not l.granted`.execute(db);
+            where l.locktype = 'advisory' and not l.granted
+              and l.database = (select oid from pg_database where datname = current_database())`.execute(db);
+        // (pg_locks is the whole server's: other test files' databases are left out.)
         if (waiting.rows.length > 0) {
           // The same key, from another connection, in a transaction that is rolled back either way.
           let probeCode: string | null = null;
