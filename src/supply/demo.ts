@@ -73,45 +73,16 @@ export async function seedDemoSupplyAndCoverage(
       else personal.push({ ...row, person_id: p.id, objection: null });
     }
   }
-  for (let i = 0; i < personal.length; i += 2000) {
-    await db
-      .insertInto('vaccination_event')
-      .values(personal.slice(i, i + 2000) as never)
-      .execute();
-  }
-  for (let i = 0; i < anonymous.length; i += 2000) {
-    await db
-      .insertInto('anonymous_vaccination')
-      .values(anonymous.slice(i, i + 2000) as never)
-      .execute();
-  }
-
+  await insertInChunks(db, 'vaccination_event', personal);
+  await insertInChunks(db, 'anonymous_vaccination', anonymous);
   // Every stored vaccination has its received activity, as the intake writes them (migration 021).
-  const activities = new Map<
-    string,
-    { organisation_ura: string; activity_id: string; kind: 'personalised' | 'anonymous' }
-  >();
-  for (const [rows, kind] of [
-    [personal, 'personalised'],
-    [anonymous, 'anonymous'],
-  ] as const) {
-    for (const r of rows) {
-      const key = `${r.organisation_ura as string}|${r.activity_id as string}`;
-      activities.set(key, {
-        organisation_ura: r.organisation_ura as string,
-        activity_id: r.activity_id as string,
-        kind,
-      });
-    }
-  }
-  const received = [...activities.values()].map((a) => ({ ...a, version: 1 }));
-  for (let i = 0; i < received.length; i += 2000) {
-    await db
-      .insertInto('received_activity')
-      .values(received.slice(i, i + 2000))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+  // One per activity: a repeated one is skipped by `on conflict do nothing`.
+  const receivedOf = (rows: typeof personal, kind: 'personalised' | 'anonymous') =>
+    rows.map((r) => ({ organisation_ura: r.organisation_ura, activity_id: r.activity_id, version: 1, kind }));
+  await insertInChunks(db, 'received_activity', [
+    ...receivedOf(personal, 'personalised'),
+    ...receivedOf(anonymous, 'anonymous'),
+  ]);
 
   const sdb = withSupplyTables(db);
   const organisations = await db.selectFrom('organisation').select(['ura', 'name']).orderBy('ura').execute();
@@ -285,6 +256,24 @@ const TOP_ORGANISATIONS = 4;
 const OFFICER_MUNICIPALITY = 'GM0344'; // the demo's municipality officer (gemeente-utrecht)
 const GIVEN = ['Daan', 'Emma', 'Sem', 'Julia', 'Noah', 'Tess', 'Liam', 'Mila', 'Finn', 'Saar'];
 const FAMILY = ['de Jong', 'Jansen', 'de Vries', 'Bakker', 'Visser', 'Smit', 'Meijer', 'Mulder'];
+
+/**
+ * Rows in statements of 2,000 (well under PostgreSQL's 65,535 bind parameters); a row whose key is
+ * already there is skipped (new vaccinations have fresh ids, so only received activities can be).
+ */
+async function insertInChunks(
+  db: Kysely<RegistrySchema>,
+  table: 'vaccination_event' | 'anonymous_vaccination' | 'received_activity',
+  rows: Array<Record<string, unknown>>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 2000) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + 2000) as never)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
 
 /**
  * A demo of 2,000 persons spreads about 6 children per birth year over 280 municipalities, so every
