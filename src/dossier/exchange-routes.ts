@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { isoDateSchema } from '../domain/dates/index.js';
 import { ACTIVITY_TYPES, LIMITS, OBJECTION_CODES, VACCINE_TYPES } from '../domain/messages/index.js';
@@ -156,7 +156,8 @@ export function registerExchangeRoutes(
     {
       schema: {
         tags: ['exchange'],
-        summary: 'Messages the registry refused or held, with its reason',
+        summary:
+          'Messages the registry refused or held, with its reason, and messages that could not be delivered yet',
         response: {
           200: z.object({
             items: z.array(
@@ -164,9 +165,13 @@ export function registerExchangeRoutes(
                 clientId: z.string(),
                 activityId: z.string(),
                 version: z.number(),
-                state: z.string(),
+                /** `undelivered`: still queued after a failed delivery (registry down, batch refused). */
+                state: z.enum(['refused', 'held', 'undelivered']),
                 registryReason: z.string().nullable(),
                 sentAt: z.string().nullable(),
+                attempts: z.number(),
+                deliveryError: z.string().nullable(),
+                nextAttemptAt: z.string().nullable(),
               }),
             ),
           }),
@@ -180,21 +185,46 @@ export function registerExchangeRoutes(
       const rows = await db
         .selectFrom('outbox_message as o')
         .innerJoin('activity as a', 'a.id', 'o.activity_pk')
-        .select(['a.client_id', 'a.activity_id', 'o.version', 'o.state', 'o.registry_reason', 'o.sent_at'])
+        .select([
+          'a.client_id',
+          'a.activity_id',
+          'o.version',
+          'o.state',
+          'o.registry_reason',
+          'o.sent_at',
+          'o.attempts',
+          'o.last_error',
+          'o.next_attempt_at',
+        ])
         .where('o.organisation_ura', '=', ura)
-        .where('o.state', 'in', ['refused', 'held'])
-        .orderBy('o.sent_at', 'desc')
+        .where((eb) =>
+          eb.or([
+            eb('o.state', 'in', ['refused', 'held']),
+            // R-V5: a batch the registry refuses whole (its signature, say) or a registry that is down
+            // leaves messages queued; the operator sees them here rather than only in a log.
+            eb.and([eb('o.state', '=', 'queued'), eb('o.last_error', 'is not', null)]),
+          ]),
+        )
+        // Undelivered first (never sent), then the newest answers.
+        .orderBy(sql`o.sent_at desc nulls first`)
+        .orderBy('o.next_attempt_at')
         .limit(500)
         .execute();
       return {
-        items: rows.map((r) => ({
-          clientId: r.client_id,
-          activityId: r.activity_id,
-          version: r.version,
-          state: r.state,
-          registryReason: r.registry_reason,
-          sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
-        })),
+        items: rows.map((r) => {
+          const undelivered = r.state === 'queued';
+          return {
+            clientId: r.client_id,
+            activityId: r.activity_id,
+            version: r.version,
+            state: undelivered ? ('undelivered' as const) : (r.state as 'refused' | 'held'),
+            registryReason: r.registry_reason,
+            sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
+            attempts: r.attempts,
+            deliveryError: undelivered ? r.last_error : null,
+            nextAttemptAt: undelivered ? new Date(r.next_attempt_at).toISOString() : null,
+          };
+        }),
       };
     },
   );
@@ -219,7 +249,11 @@ export function registerExchangeRoutes(
       },
     },
     async (request) => {
-      requirePermission(ctx(request).actor, 'exchange.run');
+      const actor = ctx(request).actor;
+      requirePermission(actor, 'exchange.run');
+      // Sending now after mending a failed delivery means now: the organisation's waiting messages
+      // do not sit out their backoff.
+      await exchange.sender.expediteRetries(organisationOf(actor));
       return exchange.sender.runNightly();
     },
   );

@@ -105,6 +105,21 @@ export class ExchangeSender {
     return queued;
   }
 
+  /**
+   * Makes an organisation's messages that wait out a failed delivery due now (its operator sends now,
+   * e.g. after mending a signing key). Returns how many were waiting.
+   */
+  async expediteRetries(organisationUra: string, now: () => Date = () => new Date()): Promise<number> {
+    const result = await this.options.db
+      .updateTable('outbox_message')
+      .set({ next_attempt_at: now() })
+      .where('organisation_ura', '=', organisationUra)
+      .where('state', '=', 'queued')
+      .where('next_attempt_at', '>', now())
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Delivers everything released and due; one run at a time (a second call waits for the first). */
   async deliverDue(now: () => Date = () => new Date()): Promise<DeliveryReport> {
     while (this.running) await this.running.catch(() => undefined);

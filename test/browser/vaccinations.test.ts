@@ -317,12 +317,23 @@ describe('vaccinations on the client page', () => {
     expect(await count('refused')).toBe(0);
     await dossier.screenshot('/tmp/rvp-vaccinations-exchange.png');
 
-    // The worklist as it looks with refused and held messages (the registry accepted everything here,
-    // so its answer is replaced by one with both kinds); each row links to the client.
+    // The worklist as it looks with undelivered, refused and held messages (the registry accepted
+    // everything here, so its answer is replaced by one with all three); each row links to the client.
     await page.route('**/api/exchange/worklist', (route) =>
       route.fulfill({
         json: {
           items: [
+            {
+              clientId: picked.client.id,
+              activityId: 'QrStU24680',
+              version: 1,
+              state: 'undelivered',
+              registryReason: null,
+              sentAt: null,
+              attempts: 2,
+              deliveryError: 'registry answered 422: De handtekening van het bericht klopt niet.',
+              nextAttemptAt: new Date().toISOString(),
+            },
             {
               clientId: picked.client.id,
               activityId: 'AbCdE12345',
@@ -330,6 +341,9 @@ describe('vaccinations on the client page', () => {
               state: 'refused',
               registryReason: 'client.bsn: BSN (BDS 7): voldoet niet aan de elfproef.',
               sentAt: new Date().toISOString(),
+              attempts: 1,
+              deliveryError: null,
+              nextAttemptAt: null,
             },
             {
               clientId: picked.client.id,
@@ -338,6 +352,9 @@ describe('vaccinations on the client page', () => {
               state: 'held',
               registryReason: 'Het BSN is niet bekend in het register; het bericht staat op de werklijst.',
               sentAt: new Date().toISOString(),
+              attempts: 1,
+              deliveryError: null,
+              nextAttemptAt: null,
             },
           ],
         },
@@ -352,6 +369,11 @@ describe('vaccinations on the client page', () => {
     await expect(table.locator('tbody tr[data-state="held"]').textContent()).resolves.toContain(
       'Op werklijst register',
     );
+    const undelivered = await table.locator('tbody tr[data-state="undelivered"]').textContent();
+    expect(undelivered).toContain(
+      'Nog niet afgeleverdHet register weigerde de hele zending (HTTP 422): De handtekening van het bericht klopt niet.',
+    );
+    expect(undelivered).toContain('2 pogingen mislukt');
     await dossier.screenshot('/tmp/rvp-vaccinations-worklist.png');
     await table.getByRole('link', { name: /^Dossier openen \(contactmoment AbCdE12345/ }).click();
     await page.getByRole('heading', { level: 2, name: 'Vaccinaties', exact: true }).waitFor();

@@ -143,6 +143,26 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
     expect(response.statusCode, response.body).toBe(201);
     return response.json() as { activityId: string };
   };
+  /** A vaccination in organisation B's dossier, recorded by its nurse. */
+  const vaccinateInB = async (date: string) => {
+    const { id: clientB } = await dossierDb.database.db
+      .selectFrom('client')
+      .select('id')
+      .where('organisation_ura', '=', ORG_B.ura)
+      .executeTakeFirstOrThrow();
+    const response = await dossier.inject({
+      method: 'POST',
+      url: `/api/clients/${clientB}/activities`,
+      headers: await signIn(dossier, USER_B),
+      payload: {
+        activityType: '01',
+        activityDate: date,
+        vaccinations: [{ vaccineType: '11', date, batchNumber: 'AB123', performer: 'P', location: 'L' }],
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return (response.json() as { activityId: string }).activityId;
+  };
   const ownYes = (client: string, date: string) =>
     post(`/api/clients/${clients[client]}/consent-records`, {
       agreed: true,
@@ -372,6 +392,46 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
     expect((await registryRows(second.activityId)).personalised).toHaveLength(1);
   });
 
+  it('shows the organisation what could not be delivered; sending now retries it at once, for that organisation only', async () => {
+    const admin = await signIn(dossier, ADMIN_A);
+    const worklist = async () =>
+      (await dossier.inject({ url: '/api/exchange/worklist', headers: admin })).json() as {
+        items: Array<{
+          activityId: string;
+          state: string;
+          attempts: number;
+          deliveryError: string | null;
+          nextAttemptAt: string | null;
+          sentAt: string | null;
+        }>;
+      };
+    const { activityId } = await vaccinate('Tim', '2026-11-22');
+    const activityB = await vaccinateInB('2026-11-22');
+    await registry!.close();
+    const before = Date.now();
+    const run = await dossier.inject({ method: 'POST', url: '/api/exchange/run', headers: admin });
+    expect(run.json()).toMatchObject({ attempted: 2, failed: 2, sent: 0 });
+    // Organisation A sees its own message, waiting, with why and when it is tried again.
+    const waiting = (await worklist()).items.filter((i) => i.state === 'undelivered');
+    expect(waiting).toEqual([
+      expect.objectContaining({ activityId, attempts: 1, sentAt: null, deliveryError: expect.any(String) }),
+    ]);
+    expect(Date.parse(waiting[0]!.nextAttemptAt!)).toBeGreaterThanOrEqual(before + 60_000);
+    await startRegistry();
+    expect((await sender.deliverDue()).attempted).toBe(0); // the backoff holds for the nightly run
+    // Its admin sends now: A's message goes at once; B's still waits out its backoff.
+    const now = await dossier.inject({ method: 'POST', url: '/api/exchange/run', headers: admin });
+    expect(now.json()).toMatchObject({ attempted: 1, sent: 1, failed: 0 });
+    expect((await registryRows(activityId)).personalised).toHaveLength(1);
+    expect((await outboxOf(activityId)).state).toBe('sent');
+    expect((await worklist()).items.filter((i) => i.state === 'undelivered')).toEqual([]);
+    expect(await outboxOf(activityB)).toMatchObject({ state: 'queued', attempts: 1 });
+    expect((await registryRows(activityB)).anonymous).toHaveLength(0);
+    // The nightly run after the backoff delivers B's.
+    expect((await sender.deliverDue(() => new Date(Date.now() + 120_000))).sent).toBe(1);
+    expect((await registryRows(activityB)).anonymous).toHaveLength(1);
+  });
+
   it('a delivery whose answer is lost is retried with one effect', async () => {
     const { activityId } = await vaccinate('Sanne', '2026-11-22');
     let lose = true;
@@ -549,26 +609,8 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
   });
 
   it('the sender signs one batch per organisation; a batch the registry refuses stays queued with its reason', async () => {
-    const authB = await signIn(dossier, USER_B);
-    const { id: clientB } = await dossierDb.database.db
-      .selectFrom('client')
-      .select('id')
-      .where('organisation_ura', '=', ORG_B.ura)
-      .executeTakeFirstOrThrow();
     const ofA = [await vaccinate('Tim', '2026-11-21'), await vaccinate('Vera', '2026-11-21')];
-    const ofB = await dossier.inject({
-      method: 'POST',
-      url: `/api/clients/${clientB}/activities`,
-      headers: authB,
-      payload: {
-        activityType: '01',
-        activityDate: '2026-11-21',
-        vaccinations: [
-          { vaccineType: '11', date: '2026-11-21', batchNumber: 'AB123', performer: 'P', location: 'L' },
-        ],
-      },
-    });
-    expect(ofB.statusCode, ofB.body).toBe(201);
+    const activityB = await vaccinateInB('2026-11-21');
     const posted: Array<{ typ: string; kid: string; uras: string[] }> = [];
     let tamper = true;
     const watched = new ExchangeSender({
@@ -606,7 +648,6 @@ describe.each(BACKENDS)('dossier → registry exchange over HTTP on %s', (backen
     for (const a of ofA) {
       expect(['accepted', 'held']).toContain((await outboxOf(a.activityId)).registry_outcome);
     }
-    const activityB = (ofB.json() as { activityId: string }).activityId;
     const waiting = await outboxOf(activityB);
     expect(waiting).toMatchObject({ state: 'queued', attempts: 1, registry_outcome: null });
     expect(waiting.last_error).toContain('422');

@@ -16,6 +16,7 @@ import {
   isWriteAction,
   runCounts,
   runSummary,
+  deliveryErrorText,
   worklistStateLabel,
   type AuditEntry,
   type ExchangeRunResult,
@@ -473,6 +474,25 @@ describe('the exchange page and the audit trail', () => {
     );
     expect(worklistStateLabel('refused')).toBe('Geweigerd door het register');
     expect(worklistStateLabel('held')).toBe('Op werklijst register');
+    expect(worklistStateLabel('undelivered')).toBe('Nog niet afgeleverd');
+  });
+
+  it.each([
+    [
+      'registry answered 422: De handtekening van het bericht klopt niet.',
+      'Het register weigerde de hele zending (HTTP 422): De handtekening van het bericht klopt niet.',
+    ],
+    ['registry answered 413', 'Het register weigerde de hele zending (HTTP 413).'],
+    ['registry answered 503', 'Storing bij het register (HTTP 503); de zending wordt opnieuw aangeboden.'],
+    ['registry answered without results', 'Het register gaf een onbruikbaar antwoord.'],
+    ['fetch failed', 'Het register was niet bereikbaar (fetch failed).'],
+    [
+      'The operation was aborted due to timeout',
+      'Het register was niet bereikbaar (The operation was aborted due to timeout).',
+    ],
+    ['Formulier niet op te bouwen: geen vaccinaties', 'Formulier niet op te bouwen: geen vaccinaties'],
+  ])('tells the operator why a delivery failed: %s', (error, text) => {
+    expect(deliveryErrorText(error)).toBe(text);
   });
 
   it('names the audited actions and groups them by person, latest first', () => {

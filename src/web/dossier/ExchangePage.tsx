@@ -27,6 +27,7 @@ import { useDocumentTitle, useSession } from '../shared/layout.js';
 import { href } from '../shared/router.js';
 import { problemOf, useApi } from '../shared/useApi.js';
 import {
+  deliveryErrorText,
   EXCHANGE_ROLES,
   getExchangeWorklist,
   runCounts,
@@ -125,6 +126,11 @@ function Exchange() {
           dat het register niet kent), met de reden van het register. Controleer de gegevens in het dossier;
           een correctie stuurt een nieuwe versie.
         </Paragraph>
+        <Paragraph>
+          Bovenaan staan berichten die nog niet zijn afgeleverd, omdat het register niet bereikbaar was of de
+          zending weigerde (bijvoorbeeld om de handtekening). Ze worden vanzelf opnieuw aangeboden; met{' '}
+          <strong>Nu versturen</strong> gebeurt dat meteen.
+        </Paragraph>
         {worklist.status === 'error' ? <ProblemAlert problem={worklist.problem} /> : null}
         {!items ? (
           worklist.status === 'error' ? null : (
@@ -134,7 +140,7 @@ function Exchange() {
           )
         ) : items.length === 0 ? (
           <Paragraph data-testid="worklist-none">
-            Er staan geen geweigerde of vastgehouden berichten op de werklijst.
+            Er staan geen geweigerde, vastgehouden of onafgeleverde berichten op de werklijst.
           </Paragraph>
         ) : (
           <>
@@ -142,18 +148,18 @@ function Exchange() {
               <strong>
                 {items.length === 1 ? '1 bericht' : `${formatNumber(items.length)} berichten`} op de werklijst
               </strong>
-              , nieuwste eerst.
+              , onafgeleverde eerst, dan de nieuwste.
             </Paragraph>
             <Table data-testid="worklist-table">
               <TableCaption className="rvp-visually-hidden">
-                Geweigerde en vastgehouden berichten, nieuwste eerst
+                Onafgeleverde, geweigerde en vastgehouden berichten
               </TableCaption>
               <TableHeader>
                 <TableRow>
                   <TableHeaderCell>Toestand</TableHeaderCell>
-                  <TableHeaderCell>Reden van het register</TableHeaderCell>
+                  <TableHeaderCell>Reden</TableHeaderCell>
                   <TableHeaderCell>Contactmoment</TableHeaderCell>
-                  <TableHeaderCell>Verstuurd</TableHeaderCell>
+                  <TableHeaderCell>Verstuurd of volgende poging</TableHeaderCell>
                   <TableHeaderCell>Dossier</TableHeaderCell>
                 </TableRow>
               </TableHeader>
@@ -162,19 +168,36 @@ function Exchange() {
                   <TableRow key={`${item.activityId}:${item.version}`} data-state={item.state}>
                     <TableCell>
                       <span
-                        className={`rvp-badge ${item.state === 'refused' ? 'rvp-badge--error' : 'rvp-badge--warning'}`}
+                        className={`rvp-badge ${item.state === 'held' ? 'rvp-badge--warning' : 'rvp-badge--error'}`}
                       >
                         {worklistStateLabel(item.state)}
                       </span>
                     </TableCell>
                     <TableCell>
-                      {item.registryReason ?? <span className="rvp-muted">geen reden opgegeven</span>}
+                      {item.state === 'undelivered' && item.deliveryError ? (
+                        deliveryErrorText(item.deliveryError)
+                      ) : item.state !== 'undelivered' && item.registryReason ? (
+                        item.registryReason
+                      ) : (
+                        <span className="rvp-muted">geen reden opgegeven</span>
+                      )}
                     </TableCell>
                     <TableCell>
                       <span className="rvp-code">{item.activityId}</span>
                       <span className="rvp-cell-meta">versie {item.version}</span>
                     </TableCell>
-                    <TableCell className="rvp-nowrap">{formatDateTime(item.sentAt)}</TableCell>
+                    <TableCell className="rvp-nowrap">
+                      {item.state === 'undelivered' ? (
+                        <>
+                          {formatDateTime(item.nextAttemptAt)}
+                          <span className="rvp-cell-meta">
+                            {item.attempts === 1 ? '1 poging mislukt' : `${item.attempts} pogingen mislukt`}
+                          </span>
+                        </>
+                      ) : (
+                        formatDateTime(item.sentAt)
+                      )}
+                    </TableCell>
                     <TableCell>
                       <Link href={href(`/clients/${encodeURIComponent(item.clientId)}`)}>
                         Dossier openen

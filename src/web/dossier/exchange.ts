@@ -1,7 +1,8 @@
 /**
  * The exchange with the registry as the dossier's planner and admin see it (R-V5): run the nightly
- * delivery now and the worklist of messages the registry refused or held; and the audit trail of one
- * client for the admin (R-C8). API calls, types and pure helpers.
+ * delivery now and the worklist of messages the registry refused or held or that could not be
+ * delivered yet; and the audit trail of one client for the admin (R-C8). API calls, types and pure
+ * helpers.
  */
 import { request } from '../shared/api.js';
 
@@ -26,9 +27,13 @@ export interface WorklistItem {
   clientId: string;
   activityId: string;
   version: number;
-  state: 'refused' | 'held' | string;
+  /** `undelivered`: still queued after a failed delivery; it is offered again at `nextAttemptAt`. */
+  state: 'refused' | 'held' | 'undelivered' | string;
   registryReason: string | null;
   sentAt: string | null;
+  attempts: number;
+  deliveryError: string | null;
+  nextAttemptAt: string | null;
 }
 
 export interface AuditEntry {
@@ -87,7 +92,31 @@ export function worklistStateLabel(state: string): string {
     ? 'Geweigerd door het register'
     : state === 'held'
       ? 'Op werklijst register'
-      : state;
+      : state === 'undelivered'
+        ? 'Nog niet afgeleverd'
+        : state;
+}
+
+/**
+ * The sender's delivery error (kept in English for the log) as the operator reads it: a refusal of
+ * the whole batch with the registry's own (Dutch) reason, a registry failure, or no connection;
+ * anything else is shown as written.
+ */
+export function deliveryErrorText(error: string): string {
+  const answered = /^registry answered (\d{3})(?::\s*([\s\S]+))?$/.exec(error);
+  if (answered) {
+    const status = Number(answered[1]);
+    const detail = answered[2]?.trim();
+    if (status >= 500)
+      return `Storing bij het register (HTTP ${status}); de zending wordt opnieuw aangeboden.`;
+    return `Het register weigerde de hele zending (HTTP ${status})${detail ? `: ${detail}` : '.'}`;
+  }
+  if (error.startsWith('registry answered')) return 'Het register gaf een onbruikbaar antwoord.';
+  // undici's words for no connection or no answer in time.
+  if (/fetch failed|abort|timeout|ECONN|ENOTFOUND|socket/i.test(error)) {
+    return `Het register was niet bereikbaar (${error}).`;
+  }
+  return error; // already the operator's words, e.g. a registration form that could not be built
 }
 
 const auditActions: Record<string, string> = {
