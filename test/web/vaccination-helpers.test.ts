@@ -128,9 +128,13 @@ describe('the state of a message to the registry, in plain Dutch', () => {
   });
 
   it('announces the next attempt after a failed delivery', () => {
-    const retry = message({ attempts: 2, nextAttemptAt: '2026-03-01T11:30:00Z', lastError: 'HTTP 503' });
+    const retry = message({
+      attempts: 2,
+      nextAttemptAt: '2026-03-01T11:30:00Z',
+      lastError: 'registry answered 503',
+    });
     expect(messageStateText(retry, now)).toEqual({
-      text: 'Nieuwe poging om 12:30 (2 pogingen): HTTP 503',
+      text: 'Nieuwe poging om 12:30 (2 pogingen): Storing bij het register (HTTP 503).',
       tone: 'attention',
     });
     expect(messageStateText(message({ attempts: 1, nextAttemptAt: '2026-03-02T09:00:00Z' }), now).text).toBe(
@@ -483,7 +487,7 @@ describe('the exchange page and the audit trail', () => {
       'Het register weigerde de hele zending (HTTP 422): De handtekening van het bericht klopt niet.',
     ],
     ['registry answered 413', 'Het register weigerde de hele zending (HTTP 413).'],
-    ['registry answered 503', 'Storing bij het register (HTTP 503); de zending wordt opnieuw aangeboden.'],
+    ['registry answered 503', 'Storing bij het register (HTTP 503).'],
     ['registry answered without results', 'Het register gaf een onbruikbaar antwoord.'],
     ['fetch failed', 'Het register was niet bereikbaar (fetch failed).'],
     [

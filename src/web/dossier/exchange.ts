@@ -107,8 +107,7 @@ export function deliveryErrorText(error: string): string {
   if (answered) {
     const status = Number(answered[1]);
     const detail = answered[2]?.trim();
-    if (status >= 500)
-      return `Storing bij het register (HTTP ${status}); de zending wordt opnieuw aangeboden.`;
+    if (status >= 500) return `Storing bij het register (HTTP ${status}).`;
     return `Het register weigerde de hele zending (HTTP ${status})${detail ? `: ${detail}` : '.'}`;
   }
   if (error.startsWith('registry answered')) return 'Het register gaf een onbruikbaar antwoord.';

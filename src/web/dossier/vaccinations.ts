@@ -8,6 +8,7 @@
 import { request, type FieldError, type Problem } from '../shared/api.js';
 import { mapFieldErrors, type MappedErrors } from '../shared/form-errors.js';
 import { formatDate, formatDateTime, todayIso } from '../shared/format.js';
+import { deliveryErrorText } from './exchange.js';
 
 // API types ------------------------------------------------------------------------------------------
 
@@ -178,7 +179,7 @@ export function messageStateText(message: MessageState, now: Date = new Date()):
   switch (message.state) {
     case 'queued': {
       if (message.attempts > 0) {
-        const error = message.lastError ? `: ${message.lastError}` : '';
+        const error = message.lastError ? `: ${deliveryErrorText(message.lastError)}` : '';
         return {
           text: `Nieuwe poging om ${formatMoment(message.nextAttemptAt, now)} (${pogingen(message.attempts)})${error}`,
           tone: 'attention',
