@@ -79,7 +79,7 @@ export async function startChainWithConfig(
       const result = await loadDemoData(dossierDb, registryDb, {
         size: config.demoSize,
         seed: config.demoSeed,
-        referenceDate: options.referenceDate ?? new Date().toISOString().slice(0, 10),
+        referenceDate: options.referenceDate ?? isoDateInZone(new Date()),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
       demoLoaded = result.clients;

@@ -6,7 +6,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { appendAudit } from '../db/audit.js';
-import { addDays, compareIsoDates, type IsoDate } from '../domain/dates/index.js';
+import { addDays, compareIsoDates, isoDateInZone, type IsoDate } from '../domain/dates/index.js';
 import {
   assignSlots,
   inComparisonGroup,
@@ -826,7 +826,7 @@ export async function campaignLetterData(db: Db, invitationId: string, kind: 'in
       row.slot_date && row.start_time && row.location && row.address
         ? { location: row.location, address: row.address, date: row.slot_date, time: row.start_time }
         : null,
-    issuedOn: new Date(row.sent_at).toISOString().slice(0, 10),
+    issuedOn: isoDateInZone(new Date(row.sent_at)),
   };
 }
 

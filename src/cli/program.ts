@@ -14,6 +14,7 @@ import { progressLine } from './progress.js';
 import { loadPortalDemo } from '../portal/demo.js'; // issue 11
 
 const SERVICES: ServiceName[] = ['dossier', 'registry'];
+import { isoDateInZone } from '../domain/dates/index.js';
 
 function withCommonOptions(command: Command): Command {
   return command
@@ -137,12 +138,12 @@ export function buildProgram(): Command {
         const result = await loadDemoData(dossier, registry, {
           size,
           seed,
-          referenceDate: opts.referenceDate ?? new Date().toISOString().slice(0, 10),
+          referenceDate: opts.referenceDate ?? isoDateInZone(new Date()),
           onProgress: progressLine('demo-data'),
         });
         console.log(`demo-data: ${result.clients} clients, ${result.relatedPersons} custodians and parents`);
         // Issue 11: the portal demo family and campaign, as `rvp start` loads them (src/chain.ts).
-        await loadPortalDemo(dossier, registry, opts.referenceDate ?? new Date().toISOString().slice(0, 10));
+        await loadPortalDemo(dossier, registry, opts.referenceDate ?? isoDateInZone(new Date()));
         console.log('demo-data: portal demo family (docs/portal.md) and campaign loaded');
       } finally {
         await dossier.close();

@@ -16,6 +16,7 @@ import { registerInvitationRoutes } from './invitation-routes.js';
 import { populationByMunicipality } from './population.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
 import type { RegistrySchema } from './schema.js';
+import { isoDateInZone } from '../domain/dates/index.js';
 
 export interface RegistryAppOptions {
   database: Database<RegistrySchema>;
@@ -34,7 +35,8 @@ export interface RegistryAppOptions {
 /** The registry service (Praeventis analogue). */
 export async function createRegistryApp(options: RegistryAppOptions): Promise<App> {
   const { db } = options.database;
-  const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  // The Dutch calendar date: between 22:00/23:00 and midnight UTC lags it (a late report is not "in the future").
+  const today = options.today ?? (() => isoDateInZone(new Date()));
   const findUser = async (userId: string): Promise<Actor | null> => {
     const row = await db.selectFrom('staff_user').selectAll().where('id', '=', userId).executeTakeFirst();
     return row

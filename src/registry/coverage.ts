@@ -24,7 +24,7 @@ import {
   type CountNode,
   type CoverageIndicator,
 } from '../domain/coverage/index.js';
-import { addMonths, type IsoDate } from '../domain/dates/index.js';
+import { addMonths, isoDateInZone, type IsoDate } from '../domain/dates/index.js';
 import { judgeDoses, type RegistryDose } from './schedule-service.js';
 import type { RegistrySchema } from './schema.js';
 
@@ -134,7 +134,7 @@ export async function refreshCoverage(
 ): Promise<RefreshResult> {
   const started = performance.now();
   const db = withCoverageTables(database);
-  const assessmentDate = options.assessmentDate ?? new Date().toISOString().slice(0, 10);
+  const assessmentDate = options.assessmentDate ?? isoDateInZone(new Date());
   const batchSize = options.batchSize ?? 2000;
   let evaluator = options.evaluator;
   let ownPool: { close(): Promise<void> } | null = null;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { requirePermission } from '../http/policy.js';
 import { z } from 'zod';
-import { isoDateSchema } from '../domain/dates/index.js';
+import { isoDateInZone, isoDateSchema } from '../domain/dates/index.js';
 import { isValidUra } from '../domain/identifiers/index.js';
 import { VACCINE_TYPES } from '../domain/messages/index.js';
 import { verifySigned, type KeyResolver } from '../exchange/signing.js';
@@ -265,7 +265,7 @@ export function registerInvitationRoutes(
         })),
         ...(certificate ? { certificate } : {}),
         ...(insert ? { insert: new Uint8Array(insert.pdf) } : {}),
-        issuedOn: new Date(letter.created_at).toISOString().slice(0, 10),
+        issuedOn: isoDateInZone(new Date(letter.created_at)),
       });
       return reply
         .type('application/pdf')

@@ -744,7 +744,7 @@ export async function recordInventory(
   const year = Number(input.countDate.slice(0, 4));
   const days = inventoryDays(year);
   // On the national day, or the last vaccination day before it when the location is closed (≤ 7 days).
-  const day = days.find((d) => input.countDate <= d && input.countDate >= addDays7(d));
+  const day = days.find((d) => input.countDate <= d && input.countDate >= sevenDaysBefore(d));
   if (!day) {
     throw ruleViolation(
       'body.countDate',
@@ -828,7 +828,7 @@ export async function recordInventory(
   });
 }
 
-function addDays7(d: string): string {
+function sevenDaysBefore(d: string): string {
   const t = new Date(`${d}T00:00:00Z`);
   t.setUTCDate(t.getUTCDate() - 7);
   return t.toISOString().slice(0, 10);

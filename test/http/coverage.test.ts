@@ -11,7 +11,7 @@ import type { App } from '../../src/http/app.js';
 import { createRegistryApp } from '../../src/registry/app.js';
 import { computeCoverage, refreshCoverage } from '../../src/registry/coverage.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedRegistryStaff } from '../support/registry.js';
+import { seedRegistryStaff, seedSupplyFridge } from '../support/registry.js';
 import { signIn } from '../support/session.js';
 
 const TODAY = '2025-12-10';
@@ -238,19 +238,12 @@ describe.each(BACKENDS)('coverage, reports and supply on %s', (backend) => {
 
   it('runs supply: delivery with discrepancy, cold-chain quarantine, inventory, loss and a recall', async () => {
     const { db } = test.database;
-    await db
-      .insertInto('supply_location' as never)
-      .values({
-        id: 'LOC-1',
-        organisation_ura: ORG,
-        name: 'CB Centrum',
-        municipality_code: 'GM0344',
-      } as never)
-      .execute();
-    await db
-      .insertInto('supply_fridge' as never)
-      .values({ id: 'K-1', location_id: 'LOC-1', name: 'Koelkast 1' } as never)
-      .execute();
+    await seedSupplyFridge(db, {
+      organisationUra: ORG,
+      locationId: 'LOC-1',
+      locationName: 'CB Centrum',
+      fridgeId: 'K-1',
+    });
     const inv = (countDate: string, counted: number) =>
       app.inject({
         method: 'POST',

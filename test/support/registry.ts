@@ -31,6 +31,27 @@ export async function seedRegistryStaff(db: Kysely<RegistrySchema>): Promise<voi
     .execute();
 }
 
+/** A vaccination location of an organisation in Utrecht (GM0344), with one fridge (supply, issue 10). */
+export async function seedSupplyFridge(
+  db: Kysely<RegistrySchema>,
+  fridge: { organisationUra: string; locationId: string; locationName: string; fridgeId: string },
+): Promise<void> {
+  // The supply tables are typed in src/supply, not in RegistrySchema.
+  await db
+    .insertInto('supply_location' as never)
+    .values({
+      id: fridge.locationId,
+      organisation_ura: fridge.organisationUra,
+      name: fridge.locationName,
+      municipality_code: 'GM0344',
+    } as never)
+    .execute();
+  await db
+    .insertInto('supply_fridge' as never)
+    .values({ id: fridge.fridgeId, location_id: fridge.locationId, name: 'Koelkast 1' } as never)
+    .execute();
+}
+
 /**
  * `coverage_dose_month` summed per key (its triggers append signed counts, registry migration 019)
  * and the same counts grouped from the vaccination tables themselves: equal when the triggers kept it.
