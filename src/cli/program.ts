@@ -12,9 +12,9 @@ import { registerScheduleCommands } from './schedule.js';
 import { registerSweepsCommand } from './sweeps.js';
 import { progressLine } from './progress.js';
 import { loadPortalDemo } from '../portal/demo.js'; // issue 11
+import { isoDateInZone } from '../domain/dates/index.js';
 
 const SERVICES: ServiceName[] = ['dossier', 'registry'];
-import { isoDateInZone } from '../domain/dates/index.js';
 
 function withCommonOptions(command: Command): Command {
   return command

@@ -35,7 +35,8 @@ export interface RegistryAppOptions {
 /** The registry service (Praeventis analogue). */
 export async function createRegistryApp(options: RegistryAppOptions): Promise<App> {
   const { db } = options.database;
-  // The Dutch calendar date: between 22:00/23:00 and midnight UTC lags it (a late report is not "in the future").
+  // The Dutch calendar date. UTC's lags it from 22:00 or 23:00 UTC to midnight, when a location's
+  // report of that day would be refused as "in the future".
   const today = options.today ?? (() => isoDateInZone(new Date()));
   const findUser = async (userId: string): Promise<Actor | null> => {
     const row = await db.selectFrom('staff_user').selectAll().where('id', '=', userId).executeTakeFirst();
