@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
+import { nextWallClockTime } from '../domain/dates/index.js';
 import type { ExchangeSender } from './sender.js';
 
 export interface SchedulerOptions {
-  /** Local time of the nightly run, "HH:MM" (RVP_NIGHTLY_AT). */
+  /** Dutch time of the nightly run, "HH:MM" (RVP_NIGHTLY_AT). */
   nightlyAt: string;
   /** How often released messages that are due (repairs, retries) are delivered. */
   pollMs: number;
@@ -10,7 +11,7 @@ export interface SchedulerOptions {
 }
 
 /**
- * Runs the sender: the nightly batch at a fixed local time, and a short poll for immediate messages
+ * Runs the sender: the nightly batch at a fixed Dutch time, and a short poll for immediate messages
  * and retries. stop() waits for a delivery in progress, so shutting down never cuts one in half.
  */
 export class ExchangeScheduler {
@@ -60,12 +61,9 @@ export class ExchangeScheduler {
   }
 }
 
-/** Milliseconds from `now` until the next local HH:MM. */
+/** Milliseconds from `now` until the Dutch clock next reads HH:MM (not the server's zone: it may be UTC). */
 export function msUntil(hhmm: string, now: Date): number {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
   if (!match) throw new Error(`invalid time "${hhmm}", expected HH:MM`);
-  const next = new Date(now);
-  next.setHours(Number(match[1]), Number(match[2]), 0, 0);
-  if (next.getTime() <= now.getTime()) next.setDate(next.getDate() + 1);
-  return next.getTime() - now.getTime();
+  return nextWallClockTime(Number(match[1]), Number(match[2]), now).getTime() - now.getTime();
 }

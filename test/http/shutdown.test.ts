@@ -66,8 +66,8 @@ describe.each(BACKENDS)('graceful shutdown on %s', (backend) => {
 });
 
 describe('nightly schedule', () => {
-  it('computes the wait until the next local HH:MM', () => {
-    const now = new Date(2026, 10, 23, 1, 30, 0);
+  it('computes the wait until the Dutch clock next reads HH:MM, whatever the server’s zone', () => {
+    const now = new Date('2026-11-23T00:30:00Z'); // 01:30 in the Netherlands
     expect(msUntil('02:00', now)).toBe(30 * 60_000);
     expect(msUntil('01:30', now)).toBe(24 * 3_600_000);
     expect(() => msUntil('25:00', now)).toThrow(/HH:MM/);

@@ -12,6 +12,7 @@ export {
   isLeapYear,
   isoDateInZone,
   isoDateProblem,
+  nextWallClockTime,
   nthBirthday,
   parseIsoDate,
   toEpochDay,

@@ -14,6 +14,7 @@ import {
   isoDateInZone,
   isoDateProblem,
   isoDateSchema,
+  nextWallClockTime,
   nthBirthday,
   parseIsoDate,
   toEpochDay,
@@ -183,5 +184,94 @@ describe('isoDateInZone', () => {
     expect(isoDateInZone(new Date('2021-12-31T23:00:00Z'))).toBe('2022-01-01');
     expect(isoDateInZone(new Date('2021-12-31T23:00:00Z'), 'UTC')).toBe('2021-12-31');
     expect(() => isoDateInZone(new Date('nonsense'))).toThrow(RangeError);
+  });
+});
+
+describe('nextWallClockTime', () => {
+  const next = (hhmm: string, now: string) => {
+    const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
+    return nextWallClockTime(hour, minute, new Date(now)).toISOString();
+  };
+  it.each([
+    // [Dutch HH:MM, now (UTC), next moment (UTC), why]
+    [
+      '02:00',
+      '2026-11-23T00:30:00.000Z',
+      '2026-11-23T01:00:00.000Z',
+      'winter: 01:30 CET, half an hour to go',
+    ],
+    ['01:30', '2026-11-23T00:30:00.000Z', '2026-11-24T00:30:00.000Z', 'exactly now: the next day'],
+    [
+      '02:00',
+      '2026-11-23T01:30:00.000Z',
+      '2026-11-24T01:00:00.000Z',
+      'a UTC server at 01:30 is already past 02:00 Dutch',
+    ],
+    ['02:00', '2026-07-01T23:30:00.000Z', '2026-07-02T00:00:00.000Z', 'summer: 01:30 CEST'],
+    [
+      '00:15',
+      '2026-12-07T23:30:00.000Z',
+      '2026-12-08T23:15:00.000Z',
+      'after midnight Dutch, before midnight UTC',
+    ],
+    ['23:00', '2026-12-07T12:00:00.000Z', '2026-12-07T22:00:00.000Z', 'later the same Dutch day'],
+    [
+      '02:00',
+      '2026-03-29T00:30:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+      'clocks go forward: 02:00 is 03:00 CEST',
+    ],
+    [
+      '02:30',
+      '2026-03-29T00:30:00.000Z',
+      '2026-03-29T01:30:00.000Z',
+      'a skipped time comes as late as the clock jumped (03:30 CEST)',
+    ],
+    [
+      '02:30',
+      '2026-10-24T23:00:00.000Z',
+      '2026-10-25T00:30:00.000Z',
+      'clocks go back: the first 02:30 (CEST)',
+    ],
+    [
+      '02:30',
+      '2026-10-25T00:30:00.001Z',
+      '2026-10-26T01:30:00.000Z',
+      'not the second 02:30 (CET) of that night',
+    ],
+    ['03:00', '2026-10-25T00:30:00.000Z', '2026-10-25T02:00:00.000Z', 'the longer night: 03:00 CET'],
+  ])('%s after %s is %s (%s)', (hhmm, now, expected) => {
+    expect(next(hhmm, now)).toBe(expected);
+  });
+
+  it('is always within 25 hours and the Dutch clock then reads the time asked for, once per Dutch date', () => {
+    const clock = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Amsterdam',
+      hourCycle: 'h23',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        (nowMs, hour, minute) => {
+          const now = new Date(nowMs);
+          const at = nextWallClockTime(hour, minute, now);
+          const wait = at.getTime() - nowMs;
+          expect(wait).toBeGreaterThan(0);
+          expect(wait).toBeLessThanOrEqual(25 * 3_600_000);
+          const reads = clock.format(at);
+          const asked = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+          // Only a time in the hour skipped when the clocks go forward reads one hour later.
+          if (reads !== asked) expect(reads).toBe(`${String(hour + 1).padStart(2, '0')}:${asked.slice(3)}`);
+          // Once per date: the run after this one is on a later Dutch date.
+          const after = nextWallClockTime(hour, minute, at);
+          expect(isoDateInZone(after) > isoDateInZone(at)).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
