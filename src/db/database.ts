@@ -6,7 +6,10 @@ import {
   type PostgresPoolClient,
   type PostgresQueryResult,
 } from 'kysely';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
+import { pristineCluster } from './pglite-cluster.js';
 
 /**
  * One small interface over two PostgreSQL backends: PGlite (embedded, the default; real Postgres
@@ -18,8 +21,13 @@ export type DatabaseBackend =
       kind: 'pglite';
       /** Directory for the data files; omitted means in memory (tests). */
       dataDir?: string;
-      /** Start from a dumped data dir instead of running initdb (tests use a migrated template). */
+      /**
+       * Start from a dumped data dir instead of running initdb (tests use a migrated template).
+       * Without it, a new database starts from the build's pristine cluster when there is one.
+       */
       loadDataDir?: Blob;
+      /** Where the build's pristine cluster is looked for (tests); default `dist/pglite/`. */
+      clusterDir?: string;
     }
   | { kind: 'postgres'; url: string };
 
@@ -47,10 +55,14 @@ export async function openDatabase<Schema>(backend: DatabaseBackend): Promise<Da
 async function openPglite<Schema>(backend: {
   dataDir?: string;
   loadDataDir?: Blob;
+  clusterDir?: string;
 }): Promise<Database<Schema>> {
+  // A data dir without PG_VERSION holds no cluster yet: PGlite would run initdb (issue 8, start-up).
+  const isNew = !backend.dataDir || !existsSync(path.join(backend.dataDir, 'PG_VERSION'));
+  const loadDataDir = backend.loadDataDir ?? (isNew ? await pristineCluster(backend.clusterDir) : undefined);
   const lite = await PGlite.create({
     ...(backend.dataDir ? { dataDir: backend.dataDir } : {}),
-    ...(backend.loadDataDir ? { loadDataDir: backend.loadDataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
     parsers: { [DATE_OID]: parseDate, [INT8_OID]: parseInt8, [NUMERIC_OID]: (v: string) => Number(v) },
   });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new PglitePool(lite) }) });

@@ -75,11 +75,11 @@ export async function loadDemoData(
   options: DemoDataOptions,
 ): Promise<{ clients: number; relatedPersons: number }> {
   const batchSize = options.batchSize ?? 400;
-  // Every demo user has the same password (README); each gets its own salted hash.
-  const password = options.password ?? DEMO_PASSWORD;
-  const registryTeam = await Promise.all(
-    REGISTRY_TEAM.map(async (member) => ({ ...member, password_hash: await hashPassword(password) })),
-  );
+  // Every demo user has the same password (README), so one salted hash serves them all: a salt per
+  // user would protect nothing, as whoever learns one demo password knows them all. Argon2id is
+  // slow on purpose; one by one, the 15 hashes took ≈ 4 s of the first `npm start` (issue 8).
+  const passwordHash = await hashPassword(options.password ?? DEMO_PASSWORD);
+  const registryTeam = REGISTRY_TEAM.map((member) => ({ ...member, password_hash: passwordHash }));
   await dossier.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('organisation')
@@ -92,9 +92,9 @@ export async function loadDemoData(
         name: member.name,
         organisation_ura: o.ura,
         role: member.role,
+        password_hash: passwordHash,
       })),
     );
-    for (const member of staff) Object.assign(member, { password_hash: await hashPassword(password) });
     await trx
       .insertInto('staff_user')
       .values(staff)

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isEmpty, loadDemoData } from '../../src/demo/load.js';
+import { DEMO_PASSWORD, isEmpty, loadDemoData } from '../../src/demo/load.js';
+import { checkPassword } from '../../src/http/passwords.js';
 import { organisationForMunicipality } from '../../src/demo/organisations.js';
 import { isValidBsn } from '../../src/domain/identifiers/index.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -50,6 +51,27 @@ describe.each(BACKENDS)('demo data on %s', (backend) => {
     }
     const municipalities = await registry.database.db.selectFrom('municipality').select('code').execute();
     expect(municipalities).toHaveLength(342);
+  });
+
+  it('lets every demo user of both services sign in with the demo password, and no other', async () => {
+    for (const database of [dossier.database, registry.database]) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- both services' staff_user tables
+      const db = database.db as any;
+      const users = (await db.selectFrom('staff_user').select(['id', 'password_hash']).execute()) as Array<{
+        id: string;
+        password_hash: string;
+      }>;
+      expect(users.length).toBeGreaterThanOrEqual(3);
+      // One sign-in per distinct hash (argon2id is slow on purpose); every user has one of them.
+      const checked = new Set<string>();
+      for (const user of users) {
+        expect(user.password_hash).toMatch(/^\$argon2id\$/);
+        if (checked.has(user.password_hash)) continue;
+        checked.add(user.password_hash);
+        expect(await checkPassword(db, user.id, `${DEMO_PASSWORD}x`)).toBe('invalid');
+        expect(await checkPassword(db, user.id, DEMO_PASSWORD)).toBe('ok');
+      }
+    }
   });
 
   it('records custodians, with some parents without custody', async () => {
