@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, isEmpty, loadDemoData } from '../../src/demo/load.js';
-import { checkPassword } from '../../src/http/passwords.js';
 import { organisationForMunicipality } from '../../src/demo/organisations.js';
 import { isValidBsn } from '../../src/domain/identifiers/index.js';
+import { checkPassword } from '../../src/http/passwords.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 
 describe.each(BACKENDS)('demo data on %s', (backend) => {
